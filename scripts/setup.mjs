@@ -1,0 +1,17 @@
+// Makes a fresh checkout runnable: npm dependencies, the pinned CometBFT, the compiled app.
+// Uses only Node built-ins, so it runs before node_modules exists.
+import { execFileSync } from 'node:child_process';
+import { existsSync, statSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const root = join(dirname(fileURLToPath(import.meta.url)), '..');
+const run = (cmd, args) => execFileSync(cmd, args, { cwd: root, stdio: 'inherit' });
+const mtime = (p) => (existsSync(p) ? statSync(p).mtimeMs : 0);
+
+const installedMarker = join(root, 'node_modules', '.package-lock.json');
+if (!existsSync(installedMarker) || mtime(join(root, 'package-lock.json')) > mtime(installedMarker)) {
+  run('npm', ['ci', '--no-audit', '--no-fund']);
+}
+run('bash', [join(root, 'scripts', 'install-cometbft.sh')]);
+run('npx', ['tsc', '-p', 'tsconfig.build.json']);
