@@ -1,0 +1,239 @@
+// The state machine behind the ABCI server: genesis, CheckTx, proposals, FinalizeBlock, Commit,
+// Query. State lives in three layers over the committed store: the pending block (FinalizeBlock
+// until Commit), the check state (CheckTx, reset at every Commit), and per-tx layers over either.
+import {
+  ResponseProcessProposal_ProposalStatus,
+  type RequestCheckTx,
+  type RequestFinalizeBlock,
+  type RequestInfo,
+  type RequestInitChain,
+  type RequestPrepareProposal,
+  type RequestProcessProposal,
+  type RequestQuery,
+  type ResponseCheckTx,
+  type ResponseCommit,
+  type ResponseFinalizeBlock,
+  type ResponseInfo,
+  type ResponseInitChain,
+  type ResponsePrepareProposal,
+  type ResponseProcessProposal,
+  type ResponseQuery,
+} from 'cosmjs-types/tendermint/abci/types';
+import type { AbciApplication } from '../abci/application.js';
+import { ErrInvalidHeight, ErrInvalidRequest } from '../errors/sdk-errors.js';
+import { GenesisError, asObject } from '../genesis/json.js';
+import type { CacheStore, KVReader } from '../store/types.js';
+import { fromUtf8, readUint64BE, uint64BE, utf8 } from '../util/bytes.js';
+import type { Logger } from '../util/logger.js';
+import { CHAIN_ID_KEY, MAX_BLOCK_GAS_KEY } from './app-keys.js';
+import type { CommittedState } from './committed-state.js';
+import type { AppModule, BlockInfo } from './module.js';
+import { queryError, type QueryRouter } from './query-router.js';
+import type { TxExecutor } from './tx-executor.js';
+import { toExecTxResult } from './tx-result.js';
+
+export const STORE_KEY_QUERY_PATH = '/store/key';
+export const APP_NAME = 'cybermiles';
+export const APP_PROTOCOL_VERSION = 1n;
+
+export interface AppOptions {
+  readonly logger: Logger;
+  readonly version: string;
+  /** Check every module invariant after every block (tests and debugging; O(state)). */
+  readonly checkInvariants: boolean;
+}
+
+export interface AppWiring {
+  readonly state: CommittedState;
+  /** In genesis order. */
+  readonly modules: readonly AppModule[];
+  readonly executor: TxExecutor;
+  readonly queries: QueryRouter;
+}
+
+export class CyberMilesApp implements AbciApplication {
+  private chainId = '';
+  private maxBlockGas = -1n;
+  private lastBlockTime = { seconds: 0n, nanos: 0 };
+  private checkState: CacheStore;
+  /** InitChain's writes, committed together with the first block. */
+  private pendingGenesis: CacheStore | undefined;
+  private readonly log: Logger;
+
+  constructor(
+    private readonly w: AppWiring,
+    private readonly opts: AppOptions,
+  ) {
+    this.log = opts.logger.child({ module: 'app' });
+    this.checkState = w.state.branch();
+    this.loadAppKeys(w.state);
+  }
+
+  private loadAppKeys(store: KVReader): void {
+    const chainId = store.get(CHAIN_ID_KEY);
+    if (chainId !== undefined) this.chainId = fromUtf8(chainId);
+    const gas = store.get(MAX_BLOCK_GAS_KEY);
+    if (gas !== undefined) this.maxBlockGas = BigInt.asIntN(64, readUint64BE(gas));
+  }
+
+  /** The block CheckTx and simulation pretend to run in: the next one. */
+  nextBlock(): BlockInfo {
+    return {
+      chainId: this.chainId,
+      height: this.w.state.lastHeight + 1n,
+      timeSeconds: this.lastBlockTime.seconds,
+      timeNanos: this.lastBlockTime.nanos,
+    };
+  }
+
+  /** A throwaway layer over the check state, for simulation. */
+  scratch(): CacheStore {
+    return this.checkState.branch();
+  }
+
+  async info(req: RequestInfo): Promise<ResponseInfo> {
+    this.log.info('info', { cometbft: req.version, height: this.w.state.lastHeight, appHash: this.w.state.lastAppHash });
+    return {
+      data: APP_NAME,
+      version: this.opts.version,
+      appVersion: APP_PROTOCOL_VERSION,
+      lastBlockHeight: this.w.state.lastHeight,
+      lastBlockAppHash: this.w.state.lastAppHash,
+    };
+  }
+
+  async initChain(req: RequestInitChain): Promise<ResponseInitChain> {
+    const genesis = this.w.state.branch();
+    this.chainId = req.chainId;
+    this.maxBlockGas = req.consensusParams?.block?.maxGas ?? -1n;
+    genesis.set(CHAIN_ID_KEY, utf8(req.chainId));
+    genesis.set(MAX_BLOCK_GAS_KEY, uint64BE(BigInt.asUintN(64, this.maxBlockGas)));
+
+    const text = req.appStateBytes.length === 0 ? '{}' : fromUtf8(req.appStateBytes);
+    let parsed: unknown;
+    try {
+      parsed = JSON.parse(text);
+    } catch (e) {
+      throw new GenesisError(`app_state is not JSON: ${(e as Error).message}`);
+    }
+    const appState = asObject(parsed, 'app_state');
+    const known = new Set(this.w.modules.map((m) => m.name));
+    for (const key of Object.keys(appState)) if (!known.has(key)) throw new GenesisError(`app_state.${key}: no such module`);
+    for (const m of this.w.modules) await m.initGenesis(genesis, appState[m.name]);
+    await this.assertInvariants(genesis, 'genesis');
+
+    const appHash = await this.w.state.stage(genesis.changes(), req.initialHeight);
+    this.pendingGenesis = genesis;
+    this.checkState = genesis.branch();
+    this.lastBlockTime = { seconds: req.time?.seconds ?? 0n, nanos: req.time?.nanos ?? 0 };
+    this.log.info('init chain', { chainId: req.chainId, initialHeight: req.initialHeight, appHash });
+    return { validators: [], appHash };
+  }
+
+  async checkTx(req: RequestCheckTx): Promise<ResponseCheckTx> {
+    const mode = req.type === 1 ? 'recheck' : 'check';
+    const o = await this.w.executor.execute(this.checkState, req.tx, this.nextBlock(), mode);
+    if (o.code !== 0) this.log.debug('check tx refused', { code: o.code, codespace: o.codespace, log: o.log });
+    return { code: o.code, data: o.data, log: o.log, info: '', gasWanted: o.gasWanted, gasUsed: o.gasUsed, events: [], codespace: o.codespace };
+  }
+
+  /** Sum of the gas limits of the txs, or undefined when one does not decode. */
+  private gasOf(tx: Uint8Array): bigint | undefined {
+    try {
+      return this.w.executor.decode(tx).gasLimit;
+    } catch {
+      return undefined;
+    }
+  }
+
+  async prepareProposal(req: RequestPrepareProposal): Promise<ResponsePrepareProposal> {
+    const txs: Uint8Array[] = [];
+    let bytes = 0n;
+    let gas = 0n;
+    for (const tx of req.txs) {
+      const g = this.gasOf(tx);
+      if (g === undefined) continue;
+      if (bytes + BigInt(tx.length) > req.maxTxBytes) break;
+      if (this.maxBlockGas > 0n && gas + g > this.maxBlockGas) break;
+      bytes += BigInt(tx.length);
+      gas += g;
+      txs.push(tx);
+    }
+    return { txs };
+  }
+
+  async processProposal(req: RequestProcessProposal): Promise<ResponseProcessProposal> {
+    let gas = 0n;
+    for (const tx of req.txs) {
+      const g = this.gasOf(tx);
+      if (g === undefined) {
+        this.log.warn('rejecting proposal: undecodable tx', { height: req.height, proposer: req.proposerAddress });
+        return { status: ResponseProcessProposal_ProposalStatus.REJECT };
+      }
+      gas += g;
+    }
+    if (this.maxBlockGas > 0n && gas > this.maxBlockGas) {
+      this.log.warn('rejecting proposal: block gas limit exceeded', { height: req.height, gas, max: this.maxBlockGas });
+      return { status: ResponseProcessProposal_ProposalStatus.REJECT };
+    }
+    return { status: ResponseProcessProposal_ProposalStatus.ACCEPT };
+  }
+
+  async finalizeBlock(req: RequestFinalizeBlock): Promise<ResponseFinalizeBlock> {
+    const block: BlockInfo = {
+      chainId: this.chainId,
+      height: req.height,
+      timeSeconds: req.time?.seconds ?? 0n,
+      timeNanos: req.time?.nanos ?? 0,
+    };
+    const store = this.pendingGenesis ?? this.w.state.branch();
+    const txResults = [];
+    for (const tx of req.txs) txResults.push(toExecTxResult(await this.w.executor.execute(store, tx, block, 'finalize')));
+    await this.assertInvariants(store, `block ${req.height}`);
+    const appHash = await this.w.state.stage(store.changes(), req.height);
+    this.lastBlockTime = { seconds: block.timeSeconds, nanos: block.timeNanos };
+    const failed = txResults.filter((r) => r.code !== 0).length;
+    this.log.info('finalized block', { height: req.height, txs: req.txs.length, failed, appHash });
+    return { events: [], txResults, validatorUpdates: [], appHash };
+  }
+
+  async commit(): Promise<ResponseCommit> {
+    await this.w.state.commit();
+    this.pendingGenesis = undefined;
+    this.checkState = this.w.state.branch();
+    return { retainHeight: 0n };
+  }
+
+  async query(req: RequestQuery): Promise<ResponseQuery> {
+    const height = this.w.state.lastHeight;
+    if (req.height !== 0n && req.height !== height) {
+      return queryError(ErrInvalidHeight(`historical queries are not supported: asked for ${req.height}, latest is ${height}`), height);
+    }
+    if (req.path === STORE_KEY_QUERY_PATH) return this.queryKey(req, height);
+    if (req.prove) {
+      return queryError(ErrInvalidRequest(`proofs are served for ${STORE_KEY_QUERY_PATH} only, not ${req.path}`), height);
+    }
+    return this.w.queries.query(req, { store: this.w.state, height });
+  }
+
+  /** A raw state key, with a proof against the app hash when asked (see README). */
+  private async queryKey(req: RequestQuery, height: bigint): Promise<ResponseQuery> {
+    const base = { code: 0, codespace: '', log: '', info: '', index: 0n, key: req.data, height };
+    if (!req.prove) return { ...base, value: this.w.state.get(req.data) ?? new Uint8Array() };
+    const { value, proof } = await this.w.state.prove(req.data);
+    return { ...base, value: value ?? new Uint8Array(), proofOps: proof, log: value === undefined ? 'does not exist' : 'exists' };
+  }
+
+  private async assertInvariants(store: KVReader, where: string): Promise<void> {
+    if (!this.opts.checkInvariants && where !== 'genesis') return;
+    for (const m of this.w.modules) {
+      for (const inv of m.invariants) {
+        const broken = await inv.check(store);
+        if (broken !== undefined) {
+          this.log.error('invariant broken', { invariant: inv.name, where, broken });
+          throw new Error(`invariant ${inv.name} broken at ${where}: ${broken}`);
+        }
+      }
+    }
+  }
+}

@@ -1,0 +1,50 @@
+// The single-validator devnet that `npm start` runs: created on first run, resumed afterwards.
+import { existsSync } from 'node:fs';
+import { readFile, writeFile } from 'node:fs/promises';
+import { BECH32_PREFIX } from '../modules/auth/address.js';
+import { homePaths } from '../node/home.js';
+import { DEFAULT_PORTS, initHome, type Ports } from '../node/init-home.js';
+import { DEVNET_ACCOUNT_BALANCE, devnetAccounts, type DevAccount } from './devnet-accounts.js';
+import { Keyring } from './keyring.js';
+
+export const DEVNET_CHAIN_ID = 'cybermiles-devnet';
+export const DENOM = 'ucmt';
+
+export interface DevnetInfo {
+  readonly chain_id: string;
+  readonly rpc: string;
+  readonly denom: string;
+  readonly prefix: string;
+  readonly accounts: readonly (DevAccount & { readonly balance: string })[];
+}
+
+export async function ensureDevnet(home: string, ports: Ports = DEFAULT_PORTS): Promise<{ info: DevnetInfo; created: boolean }> {
+  const paths = homePaths(home);
+  if (existsSync(paths.genesis)) {
+    if (!existsSync(paths.devnetJson)) throw new Error(`${home} is a node home but not a devnet (no devnet.json)`);
+    return { info: JSON.parse(await readFile(paths.devnetJson, 'utf8')) as DevnetInfo, created: false };
+  }
+  const accounts = await devnetAccounts();
+  await initHome({
+    home,
+    chainId: DEVNET_CHAIN_ID,
+    moniker: 'devnet-validator',
+    ports,
+    appState: {
+      bank: {
+        balances: accounts.map((a) => ({ address: a.address, coins: [{ denom: DENOM, amount: DEVNET_ACCOUNT_BALANCE.toString() }] })),
+      },
+    },
+  });
+  const keyring = new Keyring(paths.keyring);
+  for (const a of accounts) await keyring.add(a.name, a.mnemonic, a.hdPath);
+  const info: DevnetInfo = {
+    chain_id: DEVNET_CHAIN_ID,
+    rpc: `http://127.0.0.1:${ports.rpc}`,
+    denom: DENOM,
+    prefix: BECH32_PREFIX,
+    accounts: accounts.map((a) => ({ ...a, balance: `${DEVNET_ACCOUNT_BALANCE}${DENOM}` })),
+  };
+  await writeFile(paths.devnetJson, JSON.stringify(info, null, 2) + '\n');
+  return { info, created: true };
+}

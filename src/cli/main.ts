@@ -1,0 +1,206 @@
+#!/usr/bin/env node
+// cybermilesd: init, start, devnet, keys, query, tx, export.
+import { coins as makeCoins } from '@cosmjs/stargate';
+import { existsSync, readFileSync } from 'node:fs';
+import { writeFile } from 'node:fs/promises';
+import { homedir } from 'node:os';
+import { join } from 'node:path';
+import { parseArgs } from 'node:util';
+import { parseAmount } from '../modules/bank/coins.js';
+import { PROJECT_ROOT } from '../node/cometbft-binary.js';
+import { exportGenesis } from '../node/export-genesis.js';
+import { homePaths } from '../node/home.js';
+import { DEFAULT_PORTS, initHome, readGenesis, writeGenesis, type Ports } from '../node/init-home.js';
+import { runNode } from '../node/run-node.js';
+import { createLogger } from '../util/logger.js';
+import { connect, connectSigning, DEFAULT_NODE, totalSupply } from './client.js';
+import { ensureDevnet } from './devnet.js';
+import { Keyring } from './keyring.js';
+
+const VERSION = (JSON.parse(readFileSync(join(PROJECT_ROOT, 'package.json'), 'utf8')) as { version: string }).version;
+const DEFAULT_HOME = process.env['CYBERMILES_HOME'] ?? join(homedir(), '.cybermiles');
+const DEFAULT_DEVNET_HOME = join(PROJECT_ROOT, '.devnet');
+
+const USAGE = `cybermilesd ${VERSION}: the CyberMiles chain node and CLI
+
+  init --chain-id ID [--moniker M] [--home DIR] [--rpc-port N] [--p2p-port N] [--abci-port N]
+       [--block-interval 1s] [--app-state-from GENESIS.json]
+  start [--home DIR] [--check-invariants]
+  devnet [--home DIR] [--rpc-port N] [--p2p-port N] [--abci-port N] [--check-invariants]
+  keys add NAME [--recover] [--hd-path PATH] [--home DIR]   (--recover reads the mnemonic from stdin)
+  keys list [--home DIR]
+  keys show NAME [--home DIR]
+  query bank balances ADDRESS [--node URL]
+  query bank total-supply [--node URL]
+  query auth account ADDRESS [--node URL]
+  query tx HASH [--node URL]
+  tx bank send FROM_KEY TO_ADDRESS AMOUNT [--memo TEXT] [--home DIR] [--node URL]
+  export [--home DIR] [--output FILE]                       (the node must be stopped)
+  version
+
+Defaults: --home ${DEFAULT_HOME} (devnet: ${DEFAULT_DEVNET_HOME}), --node ${DEFAULT_NODE}.`;
+
+const { values: flags, positionals } = parseArgs({
+  allowPositionals: true,
+  options: {
+    home: { type: 'string' },
+    'chain-id': { type: 'string' },
+    moniker: { type: 'string' },
+    'rpc-port': { type: 'string' },
+    'p2p-port': { type: 'string' },
+    'abci-port': { type: 'string' },
+    'block-interval': { type: 'string' },
+    'app-state-from': { type: 'string' },
+    'check-invariants': { type: 'boolean' },
+    recover: { type: 'boolean' },
+    'hd-path': { type: 'string' },
+    node: { type: 'string' },
+    memo: { type: 'string' },
+    output: { type: 'string' },
+    help: { type: 'boolean', short: 'h' },
+  },
+});
+
+const print = (v: unknown): void => {
+  process.stdout.write((typeof v === 'string' ? v : JSON.stringify(v, (_k, x: unknown) => (typeof x === 'bigint' ? x.toString() : x), 2)) + '\n');
+};
+
+function ports(): Ports {
+  const num = (flag: string | undefined, d: number): number => {
+    if (flag === undefined) return d;
+    const n = Number(flag);
+    if (!Number.isInteger(n) || n <= 0 || n > 65535) throw new Error(`port ${flag} is not a valid port`);
+    return n;
+  };
+  return {
+    rpc: num(flags['rpc-port'], DEFAULT_PORTS.rpc),
+    p2p: num(flags['p2p-port'], DEFAULT_PORTS.p2p),
+    abci: num(flags['abci-port'], DEFAULT_PORTS.abci),
+  };
+}
+
+function arg(i: number, name: string): string {
+  const v = positionals[i];
+  if (v === undefined) throw new Error(`missing ${name}\n\n${USAGE}`);
+  return v;
+}
+
+async function readStdin(): Promise<string> {
+  const chunks: Buffer[] = [];
+  for await (const c of process.stdin) chunks.push(c as Buffer);
+  return Buffer.concat(chunks).toString('utf8').trim();
+}
+
+async function start(home: string): Promise<void> {
+  const logger = createLogger();
+  const node = await runNode({ home, logger, version: VERSION, checkInvariants: flags['check-invariants'] === true });
+  for (const signal of ['SIGINT', 'SIGTERM'] as const) process.once(signal, () => void node.stop());
+  process.exitCode = await node.done;
+}
+
+async function main(): Promise<void> {
+  const [cmd, sub] = positionals;
+  const home = flags.home ?? DEFAULT_HOME;
+  const nodeUrl = flags.node ?? DEFAULT_NODE;
+  if (flags.help === true || cmd === undefined || cmd === 'help') return print(USAGE);
+  switch (cmd) {
+    case 'version':
+      return print(VERSION);
+    case 'init': {
+      const chainId = flags['chain-id'];
+      if (chainId === undefined) throw new Error('init needs --chain-id');
+      const from = flags['app-state-from'];
+      const appState = from === undefined ? undefined : (await readGenesis(from)).app_state;
+      await initHome({
+        home,
+        chainId,
+        moniker: flags.moniker ?? 'node',
+        ports: ports(),
+        ...(flags['block-interval'] === undefined ? {} : { blockInterval: flags['block-interval'] }),
+        ...(appState === undefined ? {} : { appState }),
+      });
+      return print(`initialised ${home} for chain ${chainId}`);
+    }
+    case 'start':
+      return start(home);
+    case 'devnet': {
+      const devHome = flags.home ?? DEFAULT_DEVNET_HOME;
+      const { info, created } = await ensureDevnet(devHome, ports());
+      print(info);
+      print(`${created ? 'created' : 'resuming'} devnet in ${devHome}; RPC ${info.rpc}; Ctrl-C stops it`);
+      return start(devHome);
+    }
+    case 'keys': {
+      const keyring = new Keyring(homePaths(home).keyring);
+      if (sub === 'add') {
+        const mnemonic = flags.recover === true ? await readStdin() : undefined;
+        return print(await keyring.add(arg(2, 'NAME'), mnemonic, flags['hd-path']));
+      }
+      if (sub === 'list') return print((await keyring.list()).map(({ name, address }) => ({ name, address })));
+      if (sub === 'show') {
+        const { name, address, hdPath } = await keyring.show(arg(2, 'NAME'));
+        return print({ name, address, hdPath });
+      }
+      break;
+    }
+    case 'query': {
+      const client = await connect(nodeUrl);
+      try {
+        if (sub === 'bank' && positionals[2] === 'balances') return print(await client.getAllBalances(arg(3, 'ADDRESS')));
+        if (sub === 'bank' && positionals[2] === 'total-supply') {
+          return print(await totalSupply(nodeUrl));
+        }
+        if (sub === 'auth' && positionals[2] === 'account') return print((await client.getAccount(arg(3, 'ADDRESS'))) ?? 'not found');
+        if (sub === 'tx') return print((await client.getTx(arg(2, 'HASH'))) ?? 'not found');
+      } finally {
+        client.disconnect();
+      }
+      break;
+    }
+    case 'tx': {
+      if (sub !== 'bank' || positionals[2] !== 'send') break;
+      const keyring = new Keyring(homePaths(home).keyring);
+      const wallet = await keyring.wallet(arg(3, 'FROM_KEY'));
+      const [from] = await wallet.getAccounts();
+      if (from === undefined) throw new Error('key has no account');
+      const amountText = arg(5, 'AMOUNT');
+      const m = /^(\d+)([a-zA-Z][a-zA-Z0-9/:._-]{2,127})$/.exec(amountText);
+      if (m === null) throw new Error(`amount ${amountText} must look like 1000ucmt`);
+      const client = await connectSigning(nodeUrl, wallet);
+      try {
+        const res = await client.sendTokens(from.address, arg(4, 'TO_ADDRESS'), makeCoins(parseAmount(m[1] ?? '').toString(), m[2] ?? ''), 'auto', flags.memo ?? '');
+        return print({ txhash: res.transactionHash, height: res.height, code: res.code, gasUsed: res.gasUsed, gasWanted: res.gasWanted });
+      } finally {
+        client.disconnect();
+      }
+    }
+    case 'export': {
+      const doc = await exportGenesis(home);
+      const text = JSON.stringify(doc, null, 2) + '\n';
+      if (flags.output === undefined) return print(text.trimEnd());
+      await writeFile(flags.output, text);
+      return print(`exported height ${doc.exported_height} to ${flags.output}`);
+    }
+    case 'genesis': {
+      if (sub !== 'add-account') break;
+      const paths = homePaths(home);
+      if (!existsSync(paths.genesis)) throw new Error(`${home} has no genesis; run init first`);
+      const doc = await readGenesis(paths.genesis);
+      const appState = doc.app_state ?? {};
+      const bank = (appState['bank'] ?? {}) as { balances?: unknown[] };
+      const amountText = arg(3, 'COINS');
+      const m = /^(\d+)([a-zA-Z][a-zA-Z0-9/:._-]{2,127})$/.exec(amountText);
+      if (m === null) throw new Error(`coins ${amountText} must look like 1000ucmt`);
+      bank.balances = [...(bank.balances ?? []), { address: arg(2, 'ADDRESS'), coins: [{ denom: m[2], amount: m[1] }] }];
+      doc.app_state = { ...appState, bank };
+      await writeGenesis(paths.genesis, doc);
+      return print(`added ${amountText} for ${positionals[2]} to ${paths.genesis}`);
+    }
+  }
+  throw new Error(`unknown command: ${positionals.join(' ')}\n\n${USAGE}`);
+}
+
+main().catch((e: unknown) => {
+  process.stderr.write(`error: ${(e as Error).message}\n`);
+  process.exitCode = 1;
+});

@@ -1,0 +1,114 @@
+// auth keeper: accounts, their numbers, sequences and public keys.
+import { BaseAccount, ModuleAccount } from 'cosmjs-types/cosmos/auth/v1beta1/auth';
+import { PubKey } from 'cosmjs-types/cosmos/crypto/secp256k1/keys';
+import { Any } from 'cosmjs-types/google/protobuf/any';
+import type { KVReader, KVStore } from '../../store/types.js';
+import { prefixRange, readUint64BE, uint64BE } from '../../util/bytes.js';
+import { parseAddress, toAddress } from './address.js';
+import { ACCOUNT_PREFIX, accountKey, NEXT_ACCOUNT_NUMBER_KEY } from './keys.js';
+
+export const BASE_ACCOUNT_TYPE = '/cosmos.auth.v1beta1.BaseAccount';
+export const MODULE_ACCOUNT_TYPE = '/cosmos.auth.v1beta1.ModuleAccount';
+export const SECP256K1_PUBKEY_TYPE = '/cosmos.crypto.secp256k1.PubKey';
+
+/** An account as the state machine works with it; the module-account part is kept as is. */
+export interface Account {
+  readonly address: string;
+  readonly accountNumber: bigint;
+  readonly sequence: bigint;
+  /** Compressed secp256k1 key once the account has signed a tx. */
+  readonly pubKey: Uint8Array | undefined;
+  readonly module: { readonly name: string; readonly permissions: readonly string[] } | undefined;
+}
+
+export function encodeAccount(acc: Account): Any {
+  const base = BaseAccount.fromPartial({
+    address: acc.address,
+    accountNumber: acc.accountNumber,
+    sequence: acc.sequence,
+    ...(acc.pubKey === undefined
+      ? {}
+      : { pubKey: { typeUrl: SECP256K1_PUBKEY_TYPE, value: PubKey.encode({ key: acc.pubKey }).finish() } }),
+  });
+  if (acc.module === undefined) {
+    return { typeUrl: BASE_ACCOUNT_TYPE, value: BaseAccount.encode(base).finish() };
+  }
+  const mod = ModuleAccount.fromPartial({ baseAccount: base, name: acc.module.name, permissions: [...acc.module.permissions] });
+  return { typeUrl: MODULE_ACCOUNT_TYPE, value: ModuleAccount.encode(mod).finish() };
+}
+
+function fromBase(base: BaseAccount, module: Account['module']): Account {
+  return {
+    address: base.address,
+    accountNumber: base.accountNumber,
+    sequence: base.sequence,
+    pubKey: base.pubKey === undefined ? undefined : PubKey.decode(base.pubKey.value).key,
+    module,
+  };
+}
+
+export function decodeAccount(any: Any): Account {
+  if (any.typeUrl === BASE_ACCOUNT_TYPE) return fromBase(BaseAccount.decode(any.value), undefined);
+  if (any.typeUrl === MODULE_ACCOUNT_TYPE) {
+    const mod = ModuleAccount.decode(any.value);
+    if (mod.baseAccount === undefined) throw new Error('stored module account without base account');
+    return fromBase(mod.baseAccount, { name: mod.name, permissions: mod.permissions });
+  }
+  throw new Error(`stored account of unknown type ${any.typeUrl}`);
+}
+
+export class AuthKeeper {
+  getAccountAny(store: KVReader, address: Uint8Array): Any | undefined {
+    const raw = store.get(accountKey(address));
+    return raw === undefined ? undefined : Any.decode(raw);
+  }
+
+  getAccount(store: KVReader, address: Uint8Array): Account | undefined {
+    const any = this.getAccountAny(store, address);
+    return any === undefined ? undefined : decodeAccount(any);
+  }
+
+  hasAccount(store: KVReader, address: Uint8Array): boolean {
+    return store.has(accountKey(address));
+  }
+
+  setAccount(store: KVStore, account: Account): void {
+    store.set(accountKey(parseAddress(account.address)), Any.encode(encodeAccount(account)).finish());
+  }
+
+  nextAccountNumber(store: KVStore): bigint {
+    const raw = store.get(NEXT_ACCOUNT_NUMBER_KEY);
+    const n = raw === undefined ? 0n : readUint64BE(raw);
+    store.set(NEXT_ACCOUNT_NUMBER_KEY, uint64BE(n + 1n));
+    return n;
+  }
+
+  /** Creates the account with the next account number if it does not exist yet (as bank does on receipt). */
+  ensureAccount(store: KVStore, address: Uint8Array): Account {
+    const existing = this.getAccount(store, address);
+    if (existing !== undefined) return existing;
+    const account: Account = {
+      address: toAddress(address),
+      accountNumber: this.nextAccountNumber(store),
+      sequence: 0n,
+      pubKey: undefined,
+      module: undefined,
+    };
+    this.setAccount(store, account);
+    return account;
+  }
+
+  /** Creates a module account (fee collector, escrow, ...) on first use. */
+  ensureModuleAccount(store: KVStore, address: string, name: string, permissions: readonly string[]): Account {
+    const bytes = parseAddress(address);
+    const existing = this.getAccount(store, bytes);
+    if (existing !== undefined) return existing;
+    const account: Account = { address, accountNumber: this.nextAccountNumber(store), sequence: 0n, pubKey: undefined, module: { name, permissions } };
+    this.setAccount(store, account);
+    return account;
+  }
+
+  async *iterateAccounts(store: KVReader): AsyncGenerator<Account> {
+    for await (const [, value] of store.iterate(prefixRange(ACCOUNT_PREFIX))) yield decodeAccount(Any.decode(value));
+  }
+}

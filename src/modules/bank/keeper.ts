@@ -1,0 +1,118 @@
+// bank keeper: balances, supply and transfers. Other modules reach it only through the narrow
+// BankSender interface that app.ts hands them.
+import { Coin } from 'cosmjs-types/cosmos/base/v1beta1/coin';
+import { ErrInsufficientFunds } from '../../errors/sdk-errors.js';
+import type { EventManager } from '../../events/event.js';
+import type { KVReader, KVStore } from '../../store/types.js';
+import { prefixRange } from '../../util/bytes.js';
+import { moduleAddress, parseAddress, toAddress } from '../auth/address.js';
+import { formatCoins, type Amount } from './coins.js';
+import { coinbaseEvent, coinReceivedEvent, coinSpentEvent, messageSenderEvent, transferEvent } from './events.js';
+import { BALANCE_PREFIX, balanceKey, balancesPrefix, parseBalanceKey, SUPPLY_PREFIX, supplyKey } from './keys.js';
+
+export interface StateContext {
+  readonly store: KVStore;
+  readonly events: EventManager;
+}
+
+/** What bank needs from auth. */
+export interface AccountCreator {
+  ensureAccount(store: KVStore, address: Uint8Array): unknown;
+  ensureModuleAccount(store: KVStore, address: string, name: string, permissions: readonly string[]): unknown;
+}
+
+function decodeAmount(raw: Uint8Array | undefined): bigint {
+  return raw === undefined ? 0n : BigInt(Coin.decode(raw).amount);
+}
+
+export class BankKeeper {
+  constructor(private readonly accounts: AccountCreator) {}
+
+  getBalance(store: KVReader, address: Uint8Array, denom: string): bigint {
+    return decodeAmount(store.get(balanceKey(address, denom)));
+  }
+
+  async getAllBalances(store: KVReader, address: Uint8Array): Promise<Amount[]> {
+    const out: Amount[] = [];
+    for await (const [key, value] of store.iterate(prefixRange(balancesPrefix(address)))) {
+      out.push({ denom: parseBalanceKey(key).denom, amount: BigInt(Coin.decode(value).amount) });
+    }
+    return out;
+  }
+
+  getSupply(store: KVReader, denom: string): bigint {
+    return decodeAmount(store.get(supplyKey(denom)));
+  }
+
+  async *iterateSupply(store: KVReader): AsyncGenerator<Amount> {
+    for await (const [, value] of store.iterate(prefixRange(SUPPLY_PREFIX))) {
+      const c = Coin.decode(value);
+      yield { denom: c.denom, amount: BigInt(c.amount) };
+    }
+  }
+
+  async *iterateBalances(store: KVReader): AsyncGenerator<{ address: Uint8Array; coin: Amount }> {
+    for await (const [key, value] of store.iterate(prefixRange(BALANCE_PREFIX))) {
+      const { address } = parseBalanceKey(key);
+      const c = Coin.decode(value);
+      yield { address, coin: { denom: c.denom, amount: BigInt(c.amount) } };
+    }
+  }
+
+  private setBalance(store: KVStore, address: Uint8Array, denom: string, amount: bigint): void {
+    const key = balanceKey(address, denom);
+    if (amount === 0n) store.delete(key);
+    else store.set(key, Coin.encode({ denom, amount: amount.toString() }).finish());
+  }
+
+  private setSupply(store: KVStore, denom: string, amount: bigint): void {
+    if (amount === 0n) store.delete(supplyKey(denom));
+    else store.set(supplyKey(denom), Coin.encode({ denom, amount: amount.toString() }).finish());
+  }
+
+  /** Takes coins from an account; all-or-nothing within the caller's cache layer. */
+  subtractCoins(ctx: StateContext, address: Uint8Array, coins: readonly Amount[]): void {
+    for (const c of coins) {
+      const balance = this.getBalance(ctx.store, address, c.denom);
+      if (balance < c.amount) {
+        throw ErrInsufficientFunds(`spendable balance ${balance}${c.denom} is smaller than ${c.amount}${c.denom}`);
+      }
+      this.setBalance(ctx.store, address, c.denom, balance - c.amount);
+    }
+    ctx.events.emit(coinSpentEvent(toAddress(address), formatCoins(coins)));
+  }
+
+  addCoins(ctx: StateContext, address: Uint8Array, coins: readonly Amount[]): void {
+    for (const c of coins) this.setBalance(ctx.store, address, c.denom, this.getBalance(ctx.store, address, c.denom) + c.amount);
+    ctx.events.emit(coinReceivedEvent(toAddress(address), formatCoins(coins)));
+  }
+
+  /** Moves coins between accounts, creating the recipient's account on first receipt. */
+  send(ctx: StateContext, from: Uint8Array, to: Uint8Array, coins: readonly Amount[]): void {
+    this.subtractCoins(ctx, from, coins);
+    this.addCoins(ctx, to, coins);
+    this.accounts.ensureAccount(ctx.store, to);
+    const sender = toAddress(from);
+    ctx.events.emit(transferEvent(toAddress(to), sender, formatCoins(coins)));
+    ctx.events.emit(messageSenderEvent(sender));
+  }
+
+  /** Moves coins from an account into a module account (fee collector, escrow, ...). */
+  sendToModule(ctx: StateContext, from: Uint8Array, module: string, coins: readonly Amount[]): void {
+    const address = moduleAddress(module);
+    this.accounts.ensureModuleAccount(ctx.store, address, module, []);
+    this.send(ctx, from, parseAddress(address), coins);
+  }
+
+  ensureAccountFor(store: KVStore, address: Uint8Array): void {
+    this.accounts.ensureAccount(store, address);
+  }
+
+  /** Creates coins (genesis, block awards): balance and supply grow together. */
+  mint(ctx: StateContext, minter: string, to: Uint8Array, coins: readonly Amount[]): void {
+    for (const c of coins) this.setSupply(ctx.store, c.denom, this.getSupply(ctx.store, c.denom) + c.amount);
+    this.addCoins(ctx, to, coins);
+    this.accounts.ensureAccount(ctx.store, to);
+    ctx.events.emit(coinbaseEvent(minter, formatCoins(coins)));
+  }
+}

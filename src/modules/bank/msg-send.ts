@@ -1,0 +1,24 @@
+// cosmos.bank.v1beta1.MsgSend: one sender, one recipient, some coins.
+import { MsgSend, MsgSendResponse } from 'cosmjs-types/cosmos/bank/v1beta1/tx';
+import type { MsgHandler } from '../../app/module.js';
+import { parseAddress } from '../auth/address.js';
+import { parseCoins } from './coins.js';
+import type { BankKeeper } from './keeper.js';
+
+export function msgSendHandler(bank: BankKeeper): MsgHandler<MsgSend> {
+  return {
+    typeUrl: '/cosmos.bank.v1beta1.MsgSend',
+    module: 'bank',
+    decode: (bytes) => MsgSend.decode(bytes),
+    signers: (msg) => [msg.fromAddress],
+    validate(msg) {
+      parseAddress(msg.fromAddress, 'from_address');
+      parseAddress(msg.toAddress, 'to_address');
+      parseCoins(msg.amount, 'amount');
+    },
+    async handle(ctx, msg) {
+      bank.send(ctx, parseAddress(msg.fromAddress), parseAddress(msg.toAddress), parseCoins(msg.amount, 'amount'));
+      return { typeUrl: '/cosmos.bank.v1beta1.MsgSendResponse', value: MsgSendResponse.encode({}).finish() };
+    },
+  };
+}

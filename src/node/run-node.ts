@@ -1,0 +1,66 @@
+// `cybermilesd start`: opens the state, serves ABCI where config.toml's proxy_app points, and
+// supervises CometBFT. SIGINT/SIGTERM stop CometBFT first, then the server, then the store.
+import { readFile } from 'node:fs/promises';
+import { createAbciServer } from '../abci/server.js';
+import { createApp } from '../app.js';
+import { CommitStore } from '../store/commit-store.js';
+import type { Logger } from '../util/logger.js';
+import { superviseCometbft } from './cometbft-process.js';
+import { getTomlString } from './config-toml.js';
+import { homePaths } from './home.js';
+
+export interface RunNodeOptions {
+  readonly home: string;
+  readonly logger: Logger;
+  readonly version: string;
+  readonly checkInvariants: boolean;
+  /** Serve ABCI only and leave CometBFT to someone else (tests, separate processes). */
+  readonly withoutCometbft?: boolean;
+}
+
+export interface RunningNode {
+  stop(): Promise<void>;
+  /** Resolves with the exit code once the node stopped, by request or by failure. */
+  readonly done: Promise<number>;
+}
+
+function parseTcp(addr: string): { host: string; port: number } {
+  const m = /^tcp:\/\/([^:]+):(\d+)$/.exec(addr);
+  if (m === null) throw new Error(`proxy_app ${addr} is not tcp://host:port`);
+  return { host: m[1] ?? '127.0.0.1', port: Number(m[2]) };
+}
+
+export async function runNode(opts: RunNodeOptions): Promise<RunningNode> {
+  const paths = homePaths(opts.home);
+  const toml = await readFile(paths.configToml, 'utf8').catch(() => {
+    throw new Error(`${opts.home} is not a node home (no config/config.toml); run 'cybermilesd init' first`);
+  });
+  const abciAddr = parseTcp(getTomlString(toml, '', 'proxy_app'));
+  const log = opts.logger;
+  const store = await CommitStore.open(paths.appDb, { logger: log });
+  const { app } = createApp(store, { logger: log, version: opts.version, checkInvariants: opts.checkInvariants });
+  const server = createAbciServer(app, { logger: log });
+  await server.listen(abciAddr);
+  log.info('abci server listening', { ...abciAddr, height: store.lastHeight, appHash: store.lastAppHash });
+
+  const cometbft = opts.withoutCometbft === true ? undefined : superviseCometbft({ home: opts.home, logger: log });
+  let finish: (code: number) => void = () => undefined;
+  const done = new Promise<number>((resolve) => (finish = resolve));
+  let stopping: Promise<void> | undefined;
+  const stop = (code = 0): Promise<void> => {
+    stopping ??= (async () => {
+      log.info('stopping node');
+      await cometbft?.stop();
+      await server.close();
+      await store.close();
+      log.info('node stopped');
+      finish(code);
+    })();
+    return stopping;
+  };
+  void cometbft?.failed.then((code) => {
+    log.error('cometbft keeps exiting; stopping the node', { code });
+    void stop(1);
+  });
+  return { stop: () => stop(0), done };
+}
