@@ -27,7 +27,7 @@ import type {
   ResponseProcessProposal,
   ResponseQuery,
   ResponseVerifyVoteExtension,
-} from 'cosmjs-types/tendermint/abci/types.js';
+} from 'cosmjs-types/tendermint/abci/types';
 
 export interface AbciApplication {
   info(req: RequestInfo): Promise<ResponseInfo>;

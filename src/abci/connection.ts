@@ -1,0 +1,252 @@
+// One ABCI socket connection. CometBFT expects responses in request order, so requests are run
+// strictly one at a time: the next handler starts only after the previous one settled. Responses
+// are encoded as they complete and written in batches (one socket write when the request queue
+// runs empty, at a Flush, or when the batch is large), which keeps per-message overhead low when
+// CheckTx arrives thousands of times a second. A Flush is answered in sequence, so its response
+// always follows every earlier response on the wire.
+import type { Socket } from 'node:net';
+import { Request, Response } from 'cosmjs-types/tendermint/abci/types';
+import type { AbciApplication } from './application.js';
+import { dispatchRequest, requestKind } from './dispatch.js';
+import type { RequestKind } from './dispatch.js';
+import { FrameDecoder, frameParts } from './framing.js';
+import type { Logger } from '../util/logger.js';
+
+/** Which of CometBFT's four connections this is, inferred from the first real request. */
+export type ConnectionRole = 'unknown' | 'consensus' | 'mempool' | 'query' | 'snapshot';
+
+export interface ConnectionOptions {
+  readonly id: number;
+  readonly app: AbciApplication;
+  readonly logger: Logger;
+  readonly maxMessageBytes: number;
+  /** Called once, after the socket closed and the running handler (if any) settled. */
+  readonly onClosed?: (conn: AbciConnection) => void;
+}
+
+/** Write out when this many response bytes are pending, even if more requests are queued. */
+const OUT_BATCH_BYTES = 64 * 1024;
+/** Pause reading when this many decoded requests wait; resume at the low mark. */
+const QUEUE_HIGH_WATER = 4096;
+const QUEUE_LOW_WATER = 1024;
+
+function roleOf(kind: RequestKind): ConnectionRole | undefined {
+  switch (kind) {
+    case 'echo':
+    case 'flush':
+      return undefined;
+    case 'checkTx':
+      return 'mempool';
+    case 'info':
+    case 'query':
+      return 'query';
+    case 'listSnapshots':
+    case 'offerSnapshot':
+    case 'loadSnapshotChunk':
+    case 'applySnapshotChunk':
+      return 'snapshot';
+    default:
+      return 'consensus';
+  }
+}
+
+function errorMessage(err: unknown): string {
+  return err instanceof Error ? err.message : String(err);
+}
+
+export class AbciConnection {
+  readonly id: number;
+  readonly closed: Promise<void>;
+  #role: ConnectionRole = 'unknown';
+  readonly #socket: Socket;
+  readonly #app: AbciApplication;
+  readonly #logger: Logger;
+  readonly #decoder: FrameDecoder;
+  readonly #onClosed: ((conn: AbciConnection) => void) | undefined;
+
+  /** Decoded-but-unprocessed frames: #queue[#qHead..]. */
+  #queue: (Uint8Array | undefined)[] = [];
+  #qHead = 0;
+  #running = false;
+  #out: Uint8Array[] = [];
+  #outBytes = 0;
+  #writeBlocked = false;
+  #readPaused = false;
+  #socketClosed = false;
+  #finished = false;
+  #resolveClosed: () => void = () => undefined;
+
+  constructor(socket: Socket, opts: ConnectionOptions) {
+    this.id = opts.id;
+    this.#socket = socket;
+    this.#app = opts.app;
+    this.#logger = opts.logger.child({ conn: opts.id });
+    this.#decoder = new FrameDecoder({ maxMessageBytes: opts.maxMessageBytes });
+    this.#onClosed = opts.onClosed;
+    this.closed = new Promise((resolve) => {
+      this.#resolveClosed = resolve;
+    });
+    socket.setNoDelay(true); // request/response ping-pong: never wait for Nagle
+    socket.on('data', (chunk: Buffer) => this.#onData(chunk));
+    socket.on('error', (err: NodeJS.ErrnoException) => {
+      this.#logger.warn('ABCI connection error', { role: this.#role, code: err.code ?? null, err });
+    });
+    socket.on('close', () => {
+      this.#socketClosed = true;
+      this.#queue = [];
+      this.#qHead = 0;
+      this.#out = [];
+      this.#logger.info('ABCI connection closed', { role: this.#role });
+      this.#maybeFinish();
+    });
+  }
+
+  /** Closed, or destroyed and about to close: nothing more is written. */
+  get #gone(): boolean {
+    return this.#socketClosed || this.#socket.destroyed;
+  }
+
+  get role(): ConnectionRole {
+    return this.#role;
+  }
+
+  /** Closes the socket at once; queued requests are dropped, a running handler is awaited by `closed`. */
+  destroy(): void {
+    this.#socket.destroy();
+  }
+
+  #onData(chunk: Buffer): void {
+    let frames: Uint8Array[];
+    try {
+      frames = this.#decoder.push(chunk);
+    } catch (err) {
+      this.#logger.error('ABCI framing error; closing connection', { role: this.#role, err });
+      this.destroy();
+      return;
+    }
+    for (const frame of frames) this.#queue.push(frame);
+    this.#updateFlow();
+    if (!this.#running && frames.length > 0) {
+      this.#drain().catch((err: unknown) => {
+        this.#logger.error('ABCI connection loop failed; closing connection', { err });
+        this.destroy();
+      });
+    }
+  }
+
+  async #drain(): Promise<void> {
+    this.#running = true;
+    try {
+      while (this.#qHead < this.#queue.length && !this.#gone) {
+        const frame = this.#queue[this.#qHead] as Uint8Array;
+        this.#queue[this.#qHead++] = undefined;
+        const res = await this.#handle(frame);
+        if (this.#gone) break;
+        this.#append(res);
+        if (res.flush !== undefined || this.#qHead === this.#queue.length || this.#outBytes >= OUT_BATCH_BYTES) {
+          this.#writeOut();
+        }
+        this.#compactQueue();
+        this.#updateFlow();
+      }
+    } finally {
+      this.#running = false;
+      this.#compactQueue();
+      this.#maybeFinish();
+    }
+  }
+
+  async #handle(frame: Uint8Array): Promise<Response> {
+    let req: Request;
+    try {
+      req = Request.decode(frame);
+    } catch (err) {
+      this.#logger.error('ABCI request could not be decoded', { role: this.#role, bytes: frame.length, err });
+      return { exception: { error: `malformed request: ${errorMessage(err)}` } };
+    }
+    const kind = requestKind(req);
+    if (kind !== undefined && this.#role !== 'consensus') this.#identify(kind);
+    try {
+      return await dispatchRequest(this.#app, req);
+    } catch (err) {
+      // A throwing handler is a bug: CometBFT halts on ResponseException, which is what we want.
+      this.#logger.error('ABCI handler failed', {
+        request: kind ?? 'unknown',
+        role: this.#role,
+        err,
+        stack: err instanceof Error ? (err.stack ?? null) : null,
+      });
+      return { exception: { error: errorMessage(err) } };
+    }
+  }
+
+  /** The first real request names the role; a consensus request anywhere makes it 'consensus'. */
+  #identify(kind: RequestKind): void {
+    const role = roleOf(kind);
+    if (role === undefined || role === this.#role) return;
+    if (this.#role !== 'unknown' && role !== 'consensus') return;
+    this.#role = role;
+    this.#logger.info('ABCI connection identified', { role, request: kind });
+  }
+
+  #append(res: Response): void {
+    let bytes: Uint8Array;
+    try {
+      bytes = Response.encode(res).finish();
+    } catch (err) {
+      this.#logger.error('ABCI response could not be encoded', {
+        err,
+        stack: err instanceof Error ? (err.stack ?? null) : null,
+      });
+      const error = `response could not be encoded: ${errorMessage(err)}`;
+      bytes = Response.encode({ exception: { error } }).finish();
+    }
+    const [prefix, body] = frameParts(bytes);
+    this.#out.push(prefix, body);
+    this.#outBytes += prefix.length + body.length;
+  }
+
+  #writeOut(): void {
+    if (this.#out.length === 0) return;
+    const data = Buffer.concat(this.#out, this.#outBytes);
+    this.#out = [];
+    this.#outBytes = 0;
+    if (!this.#socket.write(data) && !this.#writeBlocked) {
+      this.#writeBlocked = true;
+      this.#socket.once('drain', () => {
+        this.#writeBlocked = false;
+        this.#updateFlow();
+      });
+    }
+  }
+
+  /** Pauses reading while CometBFT does not read our responses or too many requests wait. */
+  #updateFlow(): void {
+    if (this.#gone) return;
+    const queued = this.#queue.length - this.#qHead;
+    if (!this.#readPaused && (this.#writeBlocked || queued >= QUEUE_HIGH_WATER)) {
+      this.#readPaused = true;
+      this.#socket.pause();
+    } else if (this.#readPaused && !this.#writeBlocked && queued <= QUEUE_LOW_WATER) {
+      this.#readPaused = false;
+      this.#socket.resume();
+    }
+  }
+
+  #compactQueue(): void {
+    if (this.#qHead === this.#queue.length) {
+      this.#queue = [];
+      this.#qHead = 0;
+    } else if (this.#qHead > 1024 && this.#qHead * 2 > this.#queue.length) {
+      this.#queue = this.#queue.slice(this.#qHead);
+      this.#qHead = 0;
+    }
+  }
+
+  #maybeFinish(): void {
+    if (this.#finished || !this.#socketClosed || this.#running) return;
+    this.#finished = true;
+    this.#resolveClosed();
+    this.#onClosed?.(this);
+  }
+}

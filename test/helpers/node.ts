@@ -1,0 +1,165 @@
+// Runs whole CyberMiles nodes (`cybermilesd` = our app + its CometBFT child) as real processes on
+// free loopback ports, for end-to-end tests. Each node gets its own temporary home, removed by
+// destroy(). Every wait has a timeout; SIGKILL-ed nodes leave no CometBFT behind.
+import { spawn, type ChildProcess } from 'node:child_process';
+import { createWriteStream, existsSync, readFileSync } from 'node:fs';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { latestHeight, waitForHeight } from './cometbft.js';
+import { freePorts } from './ports.js';
+
+export const CLI = fileURLToPath(new URL('../../bin/cybermilesd.js', import.meta.url));
+const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
+
+export interface NodePorts {
+  readonly rpc: number;
+  readonly p2p: number;
+  readonly abci: number;
+}
+
+export class TestNode {
+  private proc: ChildProcess | undefined;
+  private exited: Promise<void> = Promise.resolve();
+
+  constructor(
+    readonly home: string,
+    readonly ports: NodePorts,
+    /** The first command: 'devnet' creates the devnet home; later starts use 'start'. */
+    private firstCommand: 'devnet' | 'start',
+  ) {}
+
+  get rpcUrl(): string {
+    return `http://127.0.0.1:${this.ports.rpc}`;
+  }
+
+  get logFile(): string {
+    return join(this.home, 'node.log');
+  }
+
+  /** Starts the node process (devnet on first start) and waits until it has committed a block past the current one. */
+  async start(opts: { waitForHeight?: number; timeoutMs?: number } = {}): Promise<void> {
+    if (this.proc !== undefined) throw new Error('node already running');
+    const args = [
+      CLI,
+      this.firstCommand,
+      '--home',
+      this.home,
+      '--check-invariants',
+      ...(this.firstCommand === 'devnet'
+        ? ['--rpc-port', String(this.ports.rpc), '--p2p-port', String(this.ports.p2p), '--abci-port', String(this.ports.abci)]
+        : []),
+    ];
+    this.firstCommand = 'start';
+    const log = createWriteStream(this.logFile, { flags: 'a' });
+    const proc = spawn(process.execPath, args, { stdio: ['ignore', 'pipe', 'pipe'] });
+    proc.stdout.pipe(log, { end: false });
+    proc.stderr.pipe(log, { end: false });
+    this.proc = proc;
+    this.exited = new Promise<void>((resolve) =>
+      proc.once('exit', () => {
+        if (this.proc === proc) this.proc = undefined;
+        resolve();
+      }),
+    );
+    await waitForHeight(this.rpcUrl, opts.waitForHeight ?? 1, opts.timeoutMs ?? 60_000).catch((e: unknown) => {
+      throw new Error(`${(e as Error).message}\n--- node log tail ---\n${this.logTail()}`);
+    });
+  }
+
+  running(): boolean {
+    return this.proc !== undefined;
+  }
+
+  /** The pid of the CometBFT child, from the supervisor's log. */
+  cometbftPid(): number | undefined {
+    const lines = this.logTail(1_000_000).split('\n').filter((l) => l.includes('"cometbft started"'));
+    const last = lines[lines.length - 1];
+    const m = last === undefined ? null : /"pid":(\d+)/.exec(last);
+    return m === null ? undefined : Number(m[1]);
+  }
+
+  logTail(chars = 6000): string {
+    if (!existsSync(this.logFile)) return '';
+    const text = readFileSync(this.logFile, 'utf8');
+    return text.slice(-chars);
+  }
+
+  /** Clean stop: SIGTERM, wait (SIGKILL after the grace period). */
+  async stop(graceMs = 20_000): Promise<void> {
+    const proc = this.proc;
+    if (proc === undefined) return;
+    const cometPid = this.cometbftPid();
+    proc.kill('SIGTERM');
+    const timer = setTimeout(() => proc.kill('SIGKILL'), graceMs);
+    await this.exited;
+    clearTimeout(timer);
+    await waitGone(cometPid, 15_000);
+  }
+
+  /** SIGKILL the app process (the supervisor); its CometBFT exits on losing the app. */
+  async killApp(): Promise<void> {
+    const proc = this.proc;
+    if (proc === undefined) throw new Error('node not running');
+    const cometPid = this.cometbftPid();
+    proc.kill('SIGKILL');
+    await this.exited;
+    await waitGone(cometPid, 15_000);
+  }
+
+  /** SIGKILL only the CometBFT child; the supervisor restarts it. */
+  killCometbft(): number {
+    const pid = this.cometbftPid();
+    if (pid === undefined) throw new Error('no cometbft pid in the log');
+    process.kill(pid, 'SIGKILL');
+    return pid;
+  }
+
+  async height(): Promise<number> {
+    return (await latestHeight(this.rpcUrl)) ?? 0;
+  }
+
+  async destroy(): Promise<void> {
+    await this.stop().catch(() => undefined);
+    await rm(this.home, { recursive: true, force: true });
+  }
+}
+
+function alive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/** Waits until a process is gone; SIGKILLs it if it lingers past the timeout. */
+export async function waitGone(pid: number | undefined, timeoutMs: number): Promise<void> {
+  if (pid === undefined) return;
+  const deadline = Date.now() + timeoutMs;
+  while (alive(pid)) {
+    if (Date.now() > deadline) {
+      process.kill(pid, 'SIGKILL');
+      await sleep(200);
+      return;
+    }
+    await sleep(100);
+  }
+}
+
+/** A fresh single-validator devnet node on free ports, started and past height 1. */
+export async function startDevnetNode(): Promise<TestNode> {
+  const home = await mkdtemp(join(tmpdir(), 'cybermiles-test-'));
+  const [rpc, p2p, abci] = await freePorts(3);
+  if (rpc === undefined || p2p === undefined || abci === undefined) throw new Error('no free ports');
+  const node = new TestNode(home, { rpc, p2p, abci }, 'devnet');
+  try {
+    await node.start({ waitForHeight: 2 });
+  } catch (e) {
+    await node.destroy();
+    throw e;
+  }
+  return node;
+}
