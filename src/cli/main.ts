@@ -40,26 +40,34 @@ const USAGE = `cybermilesd ${VERSION}: the CyberMiles chain node and CLI
 
 Defaults: --home ${DEFAULT_HOME} (devnet: ${DEFAULT_DEVNET_HOME}), --node ${DEFAULT_NODE}.`;
 
-const { values: flags, positionals } = parseArgs({
-  allowPositionals: true,
-  options: {
-    home: { type: 'string' },
-    'chain-id': { type: 'string' },
-    moniker: { type: 'string' },
-    'rpc-port': { type: 'string' },
-    'p2p-port': { type: 'string' },
-    'abci-port': { type: 'string' },
-    'block-interval': { type: 'string' },
-    'app-state-from': { type: 'string' },
-    'check-invariants': { type: 'boolean' },
-    recover: { type: 'boolean' },
-    'hd-path': { type: 'string' },
-    node: { type: 'string' },
-    memo: { type: 'string' },
-    output: { type: 'string' },
-    help: { type: 'boolean', short: 'h' },
-  },
-});
+const OPTIONS = {
+  home: { type: 'string' },
+  'chain-id': { type: 'string' },
+  moniker: { type: 'string' },
+  'rpc-port': { type: 'string' },
+  'p2p-port': { type: 'string' },
+  'abci-port': { type: 'string' },
+  'block-interval': { type: 'string' },
+  'app-state-from': { type: 'string' },
+  'check-invariants': { type: 'boolean' },
+  recover: { type: 'boolean' },
+  'hd-path': { type: 'string' },
+  node: { type: 'string' },
+  memo: { type: 'string' },
+  output: { type: 'string' },
+  help: { type: 'boolean', short: 'h' },
+} as const;
+
+function parseCommandLine() {
+  try {
+    return parseArgs({ allowPositionals: true, options: OPTIONS });
+  } catch (e) {
+    throw new Error(`${(e as Error).message}\n\n${USAGE}`);
+  }
+}
+
+let flags: ReturnType<typeof parseCommandLine>['values'] = {};
+let positionals: string[] = [];
 
 const print = (v: unknown): void => {
   process.stdout.write((typeof v === 'string' ? v : JSON.stringify(v, (_k, x: unknown) => (typeof x === 'bigint' ? x.toString() : x), 2)) + '\n');
@@ -99,6 +107,7 @@ async function start(home: string): Promise<void> {
 }
 
 async function main(): Promise<void> {
+  ({ values: flags, positionals } = parseCommandLine());
   const [cmd, sub] = positionals;
   const home = flags.home ?? DEFAULT_HOME;
   const nodeUrl = flags.node ?? DEFAULT_NODE;

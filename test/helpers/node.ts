@@ -87,11 +87,16 @@ export class TestNode {
   }
 
   /** Clean stop: SIGTERM, wait (SIGKILL after the grace period). */
-  async stop(graceMs = 20_000): Promise<void> {
+  stop(graceMs = 20_000): Promise<void> {
+    return this.stopWith('SIGTERM', graceMs);
+  }
+
+  /** Sends the signal and waits for the node and its CometBFT to exit (SIGKILL after the grace period). */
+  async stopWith(signal: 'SIGINT' | 'SIGTERM', graceMs = 20_000): Promise<void> {
     const proc = this.proc;
     if (proc === undefined) return;
     const cometPid = this.cometbftPid();
-    proc.kill('SIGTERM');
+    proc.kill(signal);
     const timer = setTimeout(() => proc.kill('SIGKILL'), graceMs);
     await this.exited;
     clearTimeout(timer);
