@@ -25,12 +25,19 @@ import { GenesisError, asObject } from '../genesis/json.js';
 import type { CacheStore, KVReader } from '../store/types.js';
 import { fromUtf8, readUint64BE, uint64BE, utf8 } from '../util/bytes.js';
 import type { Logger } from '../util/logger.js';
-import { CHAIN_ID_KEY, MAX_BLOCK_GAS_KEY } from './app-keys.js';
+import { Timestamp } from 'cosmjs-types/google/protobuf/timestamp';
+import { CHAIN_ID_KEY, LAST_BLOCK_TIME_KEY, MAX_BLOCK_GAS_KEY } from './app-keys.js';
 import type { CommittedState } from './committed-state.js';
 import type { AppModule, BlockInfo } from './module.js';
 import { queryError, type QueryRouter } from './query-router.js';
 import type { TxExecutor } from './tx-executor.js';
 import { toExecTxResult } from './tx-result.js';
+
+function uvarintLength(n: number): number {
+  let len = 1;
+  for (let v = n; v >= 0x80; v = Math.floor(v / 0x80)) len++;
+  return len;
+}
 
 export const STORE_KEY_QUERY_PATH = '/store/key';
 export const APP_NAME = 'cybermiles';
@@ -74,6 +81,8 @@ export class CyberMilesApp implements AbciApplication {
     if (chainId !== undefined) this.chainId = fromUtf8(chainId);
     const gas = store.get(MAX_BLOCK_GAS_KEY);
     if (gas !== undefined) this.maxBlockGas = BigInt.asIntN(64, readUint64BE(gas));
+    const time = store.get(LAST_BLOCK_TIME_KEY);
+    if (time !== undefined) this.lastBlockTime = Timestamp.decode(time);
   }
 
   /** The block CheckTx and simulation pretend to run in: the next one. */
@@ -108,6 +117,8 @@ export class CyberMilesApp implements AbciApplication {
     this.maxBlockGas = req.consensusParams?.block?.maxGas ?? -1n;
     genesis.set(CHAIN_ID_KEY, utf8(req.chainId));
     genesis.set(MAX_BLOCK_GAS_KEY, uint64BE(BigInt.asUintN(64, this.maxBlockGas)));
+    this.lastBlockTime = { seconds: req.time?.seconds ?? 0n, nanos: req.time?.nanos ?? 0 };
+    genesis.set(LAST_BLOCK_TIME_KEY, Timestamp.encode(this.lastBlockTime).finish());
 
     const text = req.appStateBytes.length === 0 ? '{}' : fromUtf8(req.appStateBytes);
     let parsed: unknown;
@@ -125,7 +136,6 @@ export class CyberMilesApp implements AbciApplication {
     const appHash = await this.w.state.stage(genesis.changes(), req.initialHeight);
     this.pendingGenesis = genesis;
     this.checkState = genesis.branch();
-    this.lastBlockTime = { seconds: req.time?.seconds ?? 0n, nanos: req.time?.nanos ?? 0 };
     this.log.info('init chain', { chainId: req.chainId, initialHeight: req.initialHeight, appHash });
     return { validators: [], appHash };
   }
@@ -134,7 +144,8 @@ export class CyberMilesApp implements AbciApplication {
     const mode = req.type === 1 ? 'recheck' : 'check';
     const o = await this.w.executor.execute(this.checkState, req.tx, this.nextBlock(), mode);
     if (o.code !== 0) this.log.debug('check tx refused', { code: o.code, codespace: o.codespace, log: o.log });
-    return { code: o.code, data: o.data, log: o.log, info: '', gasWanted: o.gasWanted, gasUsed: o.gasUsed, events: [], codespace: o.codespace };
+    // No data: CometBFT's broadcast_tx_sync shows it as hex, which CosmJS reads as base64.
+    return { code: o.code, data: new Uint8Array(), log: o.log, info: '', gasWanted: o.gasWanted, gasUsed: o.gasUsed, events: [], codespace: o.codespace };
   }
 
   /** Sum of the gas limits of the txs, or undefined when one does not decode. */
@@ -153,9 +164,11 @@ export class CyberMilesApp implements AbciApplication {
     for (const tx of req.txs) {
       const g = this.gasOf(tx);
       if (g === undefined) continue;
-      if (bytes + BigInt(tx.length) > req.maxTxBytes) break;
+      // CometBFT measures the txs as the protobuf field they become: tag, length prefix, bytes.
+      const size = BigInt(1 + uvarintLength(tx.length) + tx.length);
+      if (bytes + size > req.maxTxBytes) break;
       if (this.maxBlockGas > 0n && gas + g > this.maxBlockGas) break;
-      bytes += BigInt(tx.length);
+      bytes += size;
       gas += g;
       txs.push(tx);
     }
@@ -189,6 +202,7 @@ export class CyberMilesApp implements AbciApplication {
     const store = this.pendingGenesis ?? this.w.state.branch();
     const txResults = [];
     for (const tx of req.txs) txResults.push(toExecTxResult(await this.w.executor.execute(store, tx, block, 'finalize')));
+    store.set(LAST_BLOCK_TIME_KEY, Timestamp.encode({ seconds: block.timeSeconds, nanos: block.timeNanos }).finish());
     await this.assertInvariants(store, `block ${req.height}`);
     const appHash = await this.w.state.stage(store.changes(), req.height);
     this.lastBlockTime = { seconds: block.timeSeconds, nanos: block.timeNanos };

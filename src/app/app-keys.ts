@@ -4,3 +4,5 @@ import { utf8 } from '../util/bytes.js';
 
 export const CHAIN_ID_KEY = utf8('app/chain_id');
 export const MAX_BLOCK_GAS_KEY = utf8('app/max_block_gas');
+/** The last block's time (a protobuf Timestamp): CheckTx and simulation run "in" the next block. */
+export const LAST_BLOCK_TIME_KEY = utf8('app/last_block_time');

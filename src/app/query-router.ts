@@ -65,8 +65,9 @@ export class QueryRouter {
     } catch (e) {
       if (isChainError(e)) return queryError(e, ctx.height);
       // Most often a request that does not decode; never a reason to stop the node.
-      this.logger.warn('query failed', { path: req.path, error: (e as Error).message });
-      return queryError(ErrInvalidRequest(`query ${req.path} failed: ${(e as Error).message}`), ctx.height);
+      const message = e instanceof Error ? e.message : String(e);
+      this.logger.warn('query failed', { path: req.path, error: message });
+      return queryError(ErrInvalidRequest(`query ${req.path} failed: ${message}`), ctx.height);
     }
   }
 }

@@ -7,10 +7,12 @@ function render(value: TomlValue): string {
   return typeof value === 'string' ? JSON.stringify(value) : String(value);
 }
 
+const escapeRegExp = (s: string): string => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+
 export function setTomlValue(text: string, section: string, key: string, value: TomlValue): string {
   const lines = text.split('\n');
   let current = '';
-  const keyLine = new RegExp(`^\\s*${key.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}\\s*=`);
+  const keyLine = new RegExp(`^\\s*${escapeRegExp(key)}\\s*=`);
   for (let i = 0; i < lines.length; i++) {
     const line = lines[i] ?? '';
     const header = /^\s*\[([^\]]+)\]\s*$/.exec(line);
@@ -34,7 +36,7 @@ export function getTomlString(text: string, section: string, key: string): strin
       current = header[1] ?? '';
       continue;
     }
-    const m = new RegExp(`^\\s*${key}\\s*=\\s*"([^"]*)"`).exec(line);
+    const m = new RegExp(`^\\s*${escapeRegExp(key)}\\s*=\\s*"([^"]*)"`).exec(line);
     if (current === section && m !== null) return m[1] ?? '';
   }
   throw new Error(`config.toml has no string ${key} in section [${section || 'top level'}]`);

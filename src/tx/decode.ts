@@ -53,6 +53,9 @@ export interface DecodedTx {
   readonly fee: readonly Amount[];
 }
 
+/** Gas is an int64 for CometBFT; larger limits are refused, as in the SDK. */
+export const MAX_GAS_LIMIT = (1n << 63n) - 1n;
+
 export type MsgLookup = (typeUrl: string) => AnyMsgHandler | undefined;
 
 function decodeOrThrow<T>(what: string, decode: () => T): T {
@@ -84,8 +87,9 @@ export function decodeTx(bytes: Uint8Array, lookup: MsgLookup, params: AuthParam
   const authInfo = decodeOrThrow('AuthInfo', () => AuthInfo.decode(raw.authInfoBytes));
 
   if (body.messages.length === 0) throw ErrInvalidRequest('tx has no messages');
-  if (BigInt(body.memo.length) > params.maxMemoCharacters) {
-    throw ErrMemoTooLarge(`memo of ${body.memo.length} characters exceeds ${params.maxMemoCharacters}`);
+  const memoBytes = Buffer.byteLength(body.memo, 'utf8');
+  if (BigInt(memoBytes) > params.maxMemoCharacters) {
+    throw ErrMemoTooLarge(`memo of ${memoBytes} bytes exceeds ${params.maxMemoCharacters}`);
   }
   if (body.extensionOptions.length > 0 || body.nonCriticalExtensionOptions.length > 0) {
     throw ErrUnknownExtensionOptions('this chain accepts no extension options');
@@ -124,6 +128,7 @@ export function decodeTx(bytes: Uint8Array, lookup: MsgLookup, params: AuthParam
   const fee = authInfo.fee;
   if (fee === undefined) throw ErrInvalidRequest('tx has no fee (gas limit)');
   if (fee.payer !== '' || fee.granter !== '') throw ErrNotSupported('fee payer and fee granter are not supported');
+  if (fee.gasLimit > MAX_GAS_LIMIT) throw ErrInvalidRequest(`invalid gas supplied; ${fee.gasLimit} > ${MAX_GAS_LIMIT}`);
   const feeCoins = parseCoins(fee.amount, 'fee.amount', { allowZero: true, allowEmpty: true }).filter((c) => c.amount > 0n);
 
   return {

@@ -26,6 +26,9 @@ export function parseAddress(address: string, field = 'address'): Uint8Array {
   if (decoded.prefix !== BECH32_PREFIX) {
     throw ErrInvalidAddress(`${field} ${address} has prefix "${decoded.prefix}", expected "${BECH32_PREFIX}"`);
   }
+  if (toBech32(decoded.prefix, decoded.data) !== address) {
+    throw ErrInvalidAddress(`${field} ${address} is not in canonical lower-case form`);
+  }
   if (decoded.data.length !== 20 && decoded.data.length !== 32) {
     throw ErrInvalidAddress(`${field} ${address} has ${decoded.data.length} bytes, expected 20 or 32`);
   }

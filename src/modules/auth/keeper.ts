@@ -68,6 +68,10 @@ export class AuthKeeper {
     return any === undefined ? undefined : decodeAccount(any);
   }
 
+  isModuleAccount(store: KVReader, address: Uint8Array): boolean {
+    return this.getAccountAny(store, address)?.typeUrl === MODULE_ACCOUNT_TYPE;
+  }
+
   hasAccount(store: KVReader, address: Uint8Array): boolean {
     return store.has(accountKey(address));
   }

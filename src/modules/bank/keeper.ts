@@ -1,7 +1,7 @@
 // bank keeper: balances, supply and transfers. Other modules reach it only through the narrow
 // BankSender interface that app.ts hands them.
 import { Coin } from 'cosmjs-types/cosmos/base/v1beta1/coin';
-import { ErrInsufficientFunds } from '../../errors/sdk-errors.js';
+import { ErrInsufficientFunds, ErrUnauthorized } from '../../errors/sdk-errors.js';
 import type { EventManager } from '../../events/event.js';
 import type { KVReader, KVStore } from '../../store/types.js';
 import { prefixRange } from '../../util/bytes.js';
@@ -17,6 +17,7 @@ export interface StateContext {
 
 /** What bank needs from auth. */
 export interface AccountCreator {
+  isModuleAccount(store: KVReader, address: Uint8Array): boolean;
   ensureAccount(store: KVStore, address: Uint8Array): unknown;
   ensureModuleAccount(store: KVStore, address: string, name: string, permissions: readonly string[]): unknown;
 }
@@ -95,6 +96,13 @@ export class BankKeeper {
     const sender = toAddress(from);
     ctx.events.emit(transferEvent(toAddress(to), sender, formatCoins(coins)));
     ctx.events.emit(messageSenderEvent(sender));
+  }
+
+  /** Users may not send to module accounts (as in the SDK); modules move their funds themselves. */
+  assertCanReceive(store: KVReader, address: Uint8Array): void {
+    if (this.accounts.isModuleAccount(store, address)) {
+      throw ErrUnauthorized(`${toAddress(address)} is a module account and is not allowed to receive funds`);
+    }
   }
 
   /** Moves coins from an account into a module account (fee collector, escrow, ...). */

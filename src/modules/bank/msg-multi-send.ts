@@ -34,6 +34,7 @@ export function msgMultiSendHandler(bank: BankKeeper): MsgHandler<MsgMultiSend> 
     validate: (msg) => void checked(msg),
     async handle(ctx, msg) {
       const { from, inCoins, outputs } = checked(msg);
+      for (const o of outputs) bank.assertCanReceive(ctx.store, o.address);
       bank.subtractCoins(ctx, from, inCoins);
       const sender = toAddress(from);
       ctx.events.emit(messageSenderEvent(sender));

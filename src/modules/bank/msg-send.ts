@@ -17,7 +17,9 @@ export function msgSendHandler(bank: BankKeeper): MsgHandler<MsgSend> {
       parseCoins(msg.amount, 'amount');
     },
     async handle(ctx, msg) {
-      bank.send(ctx, parseAddress(msg.fromAddress), parseAddress(msg.toAddress), parseCoins(msg.amount, 'amount'));
+      const to = parseAddress(msg.toAddress);
+      bank.assertCanReceive(ctx.store, to);
+      bank.send(ctx, parseAddress(msg.fromAddress), to, parseCoins(msg.amount, 'amount'));
       return { typeUrl: '/cosmos.bank.v1beta1.MsgSendResponse', value: MsgSendResponse.encode({}).finish() };
     },
   };

@@ -1,0 +1,352 @@
+// The committed state of one node: one LevelDB with three key spaces
+//   s/<key>            flat state, key -> value (fast synchronous reads, ordered iteration)
+//   t/<node hash>      Merkle Patricia trie nodes (see trie.ts), pruned as they are replaced
+//   m/height           last committed height, 8-byte big-endian
+//   m/apphash          last committed app hash (= trie root; absent before the first commit)
+//   m/root             trie root the flat state corresponds to
+//
+// Lifecycle per block: branch() -> execute txs on cache layers -> stage(changes, height) computes
+// the new root with every trie write buffered in memory -> commit() writes flat state, trie nodes
+// and metadata in ONE atomic LevelDB batch. A crash before commit() leaves the previous block's
+// state, height and app hash, which is what CometBFT's handshake replays from.
+import { ClassicLevel } from 'classic-level';
+import type { ProofOps } from 'cosmjs-types/tendermint/crypto/proof';
+import type { Logger } from '../util/logger.js';
+import { BoundedCache } from './bounded-cache.js';
+import { compareBytes, copyBytes, decodeHeight, encodeHeight, equalBytes, toHex, toKeyString, withPrefix } from './bytes.js';
+import { CacheLayer } from './cache-store.js';
+import { iteratePrefix } from './level-iterate.js';
+import { StagedNodeDB } from './node-db.js';
+import { buildProofOps } from './proof.js';
+import { EMPTY_TRIE_ROOT, decodeLeafValue, encodeLeafValue, openStateTrie } from './trie.js';
+import type { CommittedNodeReader } from './node-db.js';
+import type { CacheStore, KeyRange, KVReader } from './types.js';
+
+const STATE_PREFIX = Uint8Array.from(Buffer.from('s/'));
+const TRIE_PREFIX = Uint8Array.from(Buffer.from('t/'));
+const META_HEIGHT = Uint8Array.from(Buffer.from('m/height'));
+const META_APP_HASH = Uint8Array.from(Buffer.from('m/apphash'));
+const META_ROOT = Uint8Array.from(Buffer.from('m/root'));
+
+export type StateChange = readonly [Uint8Array, Uint8Array | undefined];
+
+export interface CommitStoreOptions {
+  readonly logger?: Logger;
+  /** Committed values (and absences) kept in memory for get/has; 0 disables. Default 100 000. */
+  readonly readCacheSize?: number;
+  /** Committed trie nodes kept in memory for stage/prove; 0 disables. Default 50 000. */
+  readonly nodeCacheSize?: number;
+  /** fsync the commit batch (LevelDB `sync: true`). Default true. */
+  readonly sync?: boolean;
+  /** LevelDB block cache in bytes (trie nodes are read at random). Default 64 MiB. */
+  readonly levelCacheBytes?: number;
+  /** LevelDB write buffer (memtable) in bytes. Default 16 MiB. */
+  readonly levelWriteBufferBytes?: number;
+}
+
+export interface StateProof {
+  /** The committed value, or undefined when the proof shows absence. */
+  readonly value: Uint8Array | undefined;
+  readonly proof: ProofOps;
+  /** Height whose app hash the proof verifies against. */
+  readonly height: bigint;
+  readonly appHash: Uint8Array;
+}
+
+interface Staged {
+  readonly height: bigint;
+  /** The effective changes: no-ops against committed state are dropped. */
+  readonly changes: readonly StateChange[];
+  /** hex(node hash) -> node body, or undefined for a pruned node. */
+  readonly nodes: ReadonlyMap<string, Uint8Array | undefined>;
+  readonly root: Uint8Array;
+}
+
+function trieNodeKey(hex: string): Uint8Array {
+  const key = new Uint8Array(TRIE_PREFIX.length + hex.length / 2);
+  key.set(TRIE_PREFIX, 0);
+  Buffer.from(key.buffer, key.byteOffset + TRIE_PREFIX.length, hex.length / 2).write(hex, 'hex');
+  return key;
+}
+
+function checkKey(key: unknown, what: string): asserts key is Uint8Array {
+  if (!(key instanceof Uint8Array)) throw new TypeError(`CommitStore.${what}: key must be a Uint8Array`);
+}
+
+export class CommitStore implements KVReader {
+  readonly #db: ClassicLevel<Uint8Array, Uint8Array>;
+  readonly #logger: Logger | undefined;
+  readonly #sync: boolean;
+  readonly #values: BoundedCache<Uint8Array | null>;
+  readonly #nodes: BoundedCache<Uint8Array>;
+  readonly #readNode: CommittedNodeReader;
+  #height: bigint;
+  #appHash: Uint8Array;
+  #root: Uint8Array;
+  #staged: Staged | undefined;
+  #busy: 'stage' | 'commit' | undefined;
+  #commitInFlight: Promise<void> | undefined;
+  #closed = false;
+
+  private constructor(
+    db: ClassicLevel<Uint8Array, Uint8Array>,
+    meta: { height: bigint; appHash: Uint8Array; root: Uint8Array },
+    opts: CommitStoreOptions,
+  ) {
+    this.#db = db;
+    this.#logger = opts.logger;
+    this.#sync = opts.sync ?? true;
+    this.#values = new BoundedCache(opts.readCacheSize ?? 100_000);
+    this.#nodes = new BoundedCache(opts.nodeCacheSize ?? 50_000, { lru: true });
+    this.#height = meta.height;
+    this.#appHash = meta.appHash;
+    this.#root = meta.root;
+    this.#readNode = (hex) => {
+      const cached = this.#nodes.get(hex);
+      if (cached !== undefined) return cached;
+      const node = this.#db.getSync(trieNodeKey(hex));
+      if (node !== undefined) this.#nodes.set(hex, node);
+      return node;
+    };
+  }
+
+  /** Opens (creating if needed) the state database in `dir`. */
+  static async open(dir: string, opts: CommitStoreOptions = {}): Promise<CommitStore> {
+    const db = new ClassicLevel<Uint8Array, Uint8Array>(dir, {
+      keyEncoding: 'view',
+      valueEncoding: 'view',
+      cacheSize: opts.levelCacheBytes ?? 64 * 1024 * 1024,
+      writeBufferSize: opts.levelWriteBufferBytes ?? 16 * 1024 * 1024,
+    });
+    try {
+      await db.open();
+    } catch (err) {
+      throw new Error(`cannot open state database at ${dir}: ${err instanceof Error ? err.message : String(err)}`, {
+        cause: err,
+      });
+    }
+    const height = db.getSync(META_HEIGHT);
+    let meta: { height: bigint; appHash: Uint8Array; root: Uint8Array };
+    if (height === undefined) {
+      meta = { height: 0n, appHash: new Uint8Array(0), root: EMPTY_TRIE_ROOT };
+    } else {
+      const appHash = db.getSync(META_APP_HASH);
+      const root = db.getSync(META_ROOT);
+      if (appHash === undefined || root === undefined || root.length !== EMPTY_TRIE_ROOT.length) {
+        await db.close();
+        throw new Error(`state database at ${dir} is corrupt: height is stored but app hash or trie root is missing`);
+      }
+      meta = { height: decodeHeight(height), appHash: Uint8Array.from(appHash), root: Uint8Array.from(root) };
+    }
+    const store = new CommitStore(db, meta, opts);
+    opts.logger?.info('state store opened', { dir, height: meta.height, appHash: meta.appHash });
+    return store;
+  }
+
+  async close(): Promise<void> {
+    if (this.#closed) return;
+    this.#closed = true;
+    while (this.#commitInFlight !== undefined) await this.#commitInFlight.catch(() => undefined);
+    this.#staged = undefined;
+    await this.#db.close();
+  }
+
+  /** Last committed height; 0 before the first commit. */
+  get lastHeight(): bigint {
+    return this.#height;
+  }
+
+  /** Last committed app hash (the trie root); empty before the first commit, as CometBFT expects. */
+  get lastAppHash(): Uint8Array {
+    return copyBytes(this.#appHash);
+  }
+
+  /** Height and app hash of the block staged but not yet committed, if any. */
+  get staged(): { readonly height: bigint; readonly appHash: Uint8Array } | undefined {
+    const s = this.#staged;
+    return s === undefined ? undefined : { height: s.height, appHash: copyBytes(s.root) };
+  }
+
+  // ---- KVReader over committed state ----
+
+  /** The committed value. The returned bytes may be shared with the read cache: do not mutate. */
+  get(key: Uint8Array): Uint8Array | undefined {
+    checkKey(key, 'get');
+    this.#assertOpen('get');
+    const s = toKeyString(key);
+    const cached = this.#values.get(s);
+    if (cached !== undefined) return cached ?? undefined;
+    const value = this.#db.getSync(withPrefix(STATE_PREFIX, key));
+    this.#values.set(s, value ?? null);
+    return value;
+  }
+
+  has(key: Uint8Array): boolean {
+    return this.get(key) !== undefined;
+  }
+
+  iterate(range: KeyRange): AsyncGenerator<readonly [Uint8Array, Uint8Array]> {
+    this.#assertOpen('iterate');
+    return iteratePrefix(this.#db, STATE_PREFIX, range);
+  }
+
+  /** A fresh per-block cache layer over committed state. */
+  branch(): CacheStore {
+    this.#assertOpen('branch');
+    return new CacheLayer(this);
+  }
+
+  // ---- block lifecycle ----
+
+  /**
+   * Applies a block's write set (strictly increasing keys, as CacheStore.changes() returns it;
+   * `undefined` = delete) to the trie at the committed root and returns the new app hash. Trie
+   * writes are buffered in memory until commit(). Staging again before commit() replaces the
+   * earlier staging. Cost is proportional to the number of keys changed.
+   */
+  async stage(changes: ReadonlyArray<StateChange>, height: bigint): Promise<Uint8Array> {
+    this.#assertOpen('stage');
+    this.#assertIdle('stage');
+    this.#checkNextHeight(height);
+    checkChanges(changes);
+    this.#staged = undefined;
+    this.#busy = 'stage';
+    try {
+      const nodeDb = new StagedNodeDB(this.#readNode);
+      const trie = openStateTrie(nodeDb, this.#root);
+      const effective: StateChange[] = [];
+      for (const change of changes) {
+        const [key, value] = change;
+        const current = this.get(key);
+        if (value === undefined) {
+          if (current === undefined) continue;
+          await trie.del(key);
+        } else {
+          if (current !== undefined && equalBytes(current, value)) continue;
+          await trie.put(key, encodeLeafValue(value));
+        }
+        effective.push(change);
+      }
+      const root = Uint8Array.from(trie.root());
+      this.#staged = { height, changes: effective, nodes: nodeDb.pending, root };
+      this.#logger?.debug('state staged', { height, keys: effective.length, nodes: nodeDb.pending.size, appHash: root });
+      return copyBytes(root);
+    } finally {
+      this.#busy = undefined;
+    }
+  }
+
+  /** Drops a staged block without writing it. */
+  discardStaged(): void {
+    this.#assertIdle('discardStaged');
+    this.#staged = undefined;
+  }
+
+  /** Writes the staged block (flat state, trie nodes, height, app hash) in one atomic batch. */
+  async commit(): Promise<void> {
+    this.#assertOpen('commit');
+    this.#assertIdle('commit');
+    const staged = this.#staged;
+    if (staged === undefined) throw new Error('CommitStore.commit: nothing is staged; call stage() first');
+    this.#busy = 'commit';
+    const done = this.#writeStaged(staged);
+    this.#commitInFlight = done;
+    try {
+      await done;
+    } finally {
+      this.#busy = undefined;
+      if (this.#commitInFlight === done) this.#commitInFlight = undefined;
+    }
+  }
+
+  async #writeStaged(staged: Staged): Promise<void> {
+    const batch = this.#db.batch();
+    for (const [key, value] of staged.changes) {
+      if (value === undefined) batch.del(withPrefix(STATE_PREFIX, key));
+      else batch.put(withPrefix(STATE_PREFIX, key), value);
+    }
+    for (const [hex, node] of staged.nodes) {
+      if (node === undefined) batch.del(trieNodeKey(hex));
+      else batch.put(trieNodeKey(hex), node);
+    }
+    batch.put(META_HEIGHT, encodeHeight(staged.height));
+    batch.put(META_APP_HASH, staged.root);
+    batch.put(META_ROOT, staged.root);
+    await batch.write({ sync: this.#sync });
+
+    // Durable: now make memory agree.
+    this.#height = staged.height;
+    this.#appHash = staged.root;
+    this.#root = staged.root;
+    this.#staged = undefined;
+    const values = this.#values;
+    for (const [key, value] of staged.changes) values.update(toKeyString(key), value ?? null);
+    const nodes = this.#nodes;
+    for (const [hex, node] of staged.nodes) if (node === undefined) nodes.delete(hex);
+    this.#logger?.debug('state committed', { height: staged.height, appHash: staged.root });
+  }
+
+  // ---- proofs ----
+
+  /** A Merkle proof of `key`'s value (or absence) at the last committed app hash. */
+  async prove(key: Uint8Array): Promise<StateProof> {
+    checkKey(key, 'prove');
+    this.#assertOpen('prove');
+    // Never read a root while its batch is landing: wait, then pin root and a snapshot together.
+    while (this.#commitInFlight !== undefined) await this.#commitInFlight.catch(() => undefined);
+    this.#assertOpen('prove');
+    const root = this.#root;
+    const height = this.#height;
+    const appHash = copyBytes(this.#appHash);
+    const snapshot = this.#db.snapshot();
+    try {
+      const nodes = this.#nodes;
+      const db = this.#db;
+      // Trie nodes are content-addressed, so the shared node cache is valid at any root.
+      const reader: CommittedNodeReader = (hex) => nodes.get(hex) ?? db.getSync(trieNodeKey(hex), { snapshot });
+      const trie = openStateTrie(new StagedNodeDB(reader, { readOnly: true }), root);
+      const { nodes: proofNodes, leaf } = await trie.proofOf(key);
+      const value = leaf === null ? undefined : copyBytes(decodeLeafValue(leaf));
+      return { value, proof: buildProofOps(key, proofNodes), height, appHash };
+    } finally {
+      await snapshot.close();
+    }
+  }
+
+  // ---- guards ----
+
+  #assertOpen(what: string): void {
+    if (this.#closed) throw new Error(`CommitStore.${what}: the store is closed`);
+  }
+
+  #assertIdle(what: string): void {
+    if (this.#busy !== undefined) throw new Error(`CommitStore.${what}: a ${this.#busy} is still in progress`);
+  }
+
+  #checkNextHeight(height: bigint): void {
+    if (typeof height !== 'bigint') throw new TypeError('CommitStore.stage: height must be a bigint');
+    if (this.#height === 0n ? height < 1n : height !== this.#height + 1n) {
+      const expected = this.#height === 0n ? 'a height >= 1 (the chain initial height)' : `${this.#height + 1n}`;
+      throw new Error(`CommitStore.stage: height ${height} does not follow committed height ${this.#height}; expected ${expected}`);
+    }
+  }
+}
+
+function checkChanges(changes: ReadonlyArray<StateChange>): void {
+  let prev: Uint8Array | undefined;
+  for (let i = 0; i < changes.length; i++) {
+    const change = changes[i];
+    const key = change?.[0];
+    if (change === undefined || !(key instanceof Uint8Array)) {
+      throw new TypeError(`CommitStore.stage: change ${i} has no Uint8Array key`);
+    }
+    const value = change[1];
+    if (value !== undefined && !(value instanceof Uint8Array)) {
+      throw new TypeError(`CommitStore.stage: change ${i} (key ${toHex(key)}) has a value that is neither bytes nor undefined`);
+    }
+    if (prev !== undefined && compareBytes(prev, key) >= 0) {
+      throw new Error(`CommitStore.stage: changes must have strictly increasing keys; change ${i} (key ${toHex(key)}) is out of order or repeated`);
+    }
+    prev = key;
+  }
+}
