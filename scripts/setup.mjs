@@ -11,7 +11,9 @@ const mtime = (p) => (existsSync(p) ? statSync(p).mtimeMs : 0);
 
 const installedMarker = join(root, 'node_modules', '.package-lock.json');
 if (!existsSync(installedMarker) || mtime(join(root, 'package-lock.json')) > mtime(installedMarker)) {
-  run('npm', ['ci', '--no-audit', '--no-fund']);
+  // `npm install`, not `npm ci`: npm 11 here writes lock files without other platforms' optional
+  // packages (rollup's, esbuild's), which `npm ci` then calls out of sync.
+  run('npm', ['install', '--no-audit', '--no-fund']);
 }
 run('bash', [join(root, 'scripts', 'install-cometbft.sh')]);
 run('npx', ['tsc', '-p', 'tsconfig.build.json']);
