@@ -3,7 +3,8 @@ import { PageRequest } from 'cosmjs-types/cosmos/base/query/v1beta1/pagination';
 import { ChainError } from '../errors/chain-error.js';
 import { createCacheStore } from '../store/cache-store.js';
 import type { KVReader } from '../store/types.js';
-import { fromUtf8, prefixRange, utf8 } from '../util/bytes.js';
+import { prefixRange } from '../store/range.js';
+import { fromUtf8, utf8 } from '../util/bytes.js';
 import { DEFAULT_PAGE_LIMIT, MAX_PAGE_LIMIT, paginate } from './pagination.js';
 
 const PREFIX = utf8('p/');

@@ -13,7 +13,8 @@
 //
 // Writing to a layer while iterating it is allowed and deterministic: an iteration walks the
 // keys that were buffered when it started (plus the parent's), reading their current values.
-import { compareBytes, copyBytes, toKeyString } from './bytes.js';
+import { compareBytes } from '../util/bytes.js';
+import { copyBytes, toKeyString } from './bytes.js';
 import { checkRange, withoutLimit } from './range.js';
 import type { CacheStore, KeyRange, KVReader, KVStore } from './types.js';
 

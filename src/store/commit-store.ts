@@ -13,7 +13,8 @@ import { ClassicLevel } from 'classic-level';
 import type { ProofOps } from 'cosmjs-types/tendermint/crypto/proof';
 import type { Logger } from '../util/logger.js';
 import { BoundedCache } from './bounded-cache.js';
-import { compareBytes, copyBytes, decodeHeight, encodeHeight, equalBytes, toHex, toKeyString, withPrefix } from './bytes.js';
+import { bytesEqual, compareBytes, concat, readUint64BE, toHex, uint64BE } from '../util/bytes.js';
+import { copyBytes, toKeyString } from './bytes.js';
 import { CacheLayer } from './cache-store.js';
 import { iteratePrefix } from './level-iterate.js';
 import { StagedNodeDB } from './node-db.js';
@@ -136,7 +137,7 @@ export class CommitStore implements KVReader {
         await db.close();
         throw new Error(`state database at ${dir} is corrupt: height is stored but app hash or trie root is missing`);
       }
-      meta = { height: decodeHeight(height), appHash: Uint8Array.from(appHash), root: Uint8Array.from(root) };
+      meta = { height: readUint64BE(height), appHash: Uint8Array.from(appHash), root: Uint8Array.from(root) };
     }
     const store = new CommitStore(db, meta, opts);
     opts.logger?.info('state store opened', { dir, height: meta.height, appHash: meta.appHash });
@@ -176,7 +177,7 @@ export class CommitStore implements KVReader {
     const s = toKeyString(key);
     const cached = this.#values.get(s);
     if (cached !== undefined) return cached ?? undefined;
-    const value = this.#db.getSync(withPrefix(STATE_PREFIX, key));
+    const value = this.#db.getSync(concat(STATE_PREFIX, key));
     this.#values.set(s, value ?? null);
     return value;
   }
@@ -222,7 +223,7 @@ export class CommitStore implements KVReader {
           if (current === undefined) continue;
           await trie.del(key);
         } else {
-          if (current !== undefined && equalBytes(current, value)) continue;
+          if (current !== undefined && bytesEqual(current, value)) continue;
           await trie.put(key, encodeLeafValue(value));
         }
         effective.push(change);
@@ -262,14 +263,14 @@ export class CommitStore implements KVReader {
   async #writeStaged(staged: Staged): Promise<void> {
     const batch = this.#db.batch();
     for (const [key, value] of staged.changes) {
-      if (value === undefined) batch.del(withPrefix(STATE_PREFIX, key));
-      else batch.put(withPrefix(STATE_PREFIX, key), value);
+      if (value === undefined) batch.del(concat(STATE_PREFIX, key));
+      else batch.put(concat(STATE_PREFIX, key), value);
     }
     for (const [hex, node] of staged.nodes) {
       if (node === undefined) batch.del(trieNodeKey(hex));
       else batch.put(trieNodeKey(hex), node);
     }
-    batch.put(META_HEIGHT, encodeHeight(staged.height));
+    batch.put(META_HEIGHT, uint64BE(staged.height));
     batch.put(META_APP_HASH, staged.root);
     batch.put(META_ROOT, staged.root);
     await batch.write({ sync: this.#sync });

@@ -3,7 +3,7 @@
 // The prefix is stripped from yielded keys. A LevelDB iterator reads from an implicit snapshot
 // taken when it is created, so one iteration sees one consistent state.
 import type { ClassicLevel } from 'classic-level';
-import { compareBytes, withPrefix } from './bytes.js';
+import { compareBytes, concat } from '../util/bytes.js';
 import { checkRange, prefixEnd } from './range.js';
 import type { KeyRange } from './types.js';
 
@@ -17,8 +17,8 @@ export async function* iteratePrefix(
 ): AsyncGenerator<readonly [Uint8Array, Uint8Array]> {
   const limit = checkRange(range);
   if (limit === 0) return;
-  const gte = withPrefix(prefix, range.gte ?? new Uint8Array(0));
-  const lt = range.lt !== undefined ? withPrefix(prefix, range.lt) : prefixEnd(prefix);
+  const gte = concat(prefix, range.gte ?? new Uint8Array(0));
+  const lt = range.lt !== undefined ? concat(prefix, range.lt) : prefixEnd(prefix);
   if (lt === undefined) throw new Error('iteratePrefix: prefix must not be all 0xff bytes');
   if (compareBytes(gte, lt) >= 0) return;
   const it = db.iterator({

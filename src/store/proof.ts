@@ -11,7 +11,7 @@
 import { verifyMerkleProof } from '@ethereumjs/mpt';
 import { BinaryReader, BinaryWriter } from 'cosmjs-types/binary';
 import type { ProofOps } from 'cosmjs-types/tendermint/crypto/proof';
-import { equalBytes } from './bytes.js';
+import { bytesEqual } from '../util/bytes.js';
 import { EMPTY_TRIE_ROOT, TRIE_HASH_OPTIONS, decodeLeafValue } from './trie.js';
 
 export const MPT_PROOF_OP_TYPE = 'cybermiles:mpt';
@@ -52,14 +52,14 @@ export async function verifyStateProof(
 ): Promise<boolean> {
   if (proof.ops.length !== 1) return false;
   const op = proof.ops[0];
-  if (op === undefined || op.type !== MPT_PROOF_OP_TYPE || !equalBytes(op.key, key)) return false;
+  if (op === undefined || op.type !== MPT_PROOF_OP_TYPE || !bytesEqual(op.key, key)) return false;
   let nodes: Uint8Array[];
   try {
     nodes = decodeProofNodes(op.data);
   } catch {
     return false;
   }
-  if (appHash.length === 0 || equalBytes(appHash, EMPTY_TRIE_ROOT)) {
+  if (appHash.length === 0 || bytesEqual(appHash, EMPTY_TRIE_ROOT)) {
     // The empty trie has no nodes; only absence can be proven, by an empty proof.
     return value === undefined && nodes.length === 0;
   }
@@ -73,7 +73,7 @@ export async function verifyStateProof(
   if (leaf === null) return value === undefined;
   if (value === undefined) return false;
   try {
-    return equalBytes(decodeLeafValue(leaf), value);
+    return bytesEqual(decodeLeafValue(leaf), value);
   } catch {
     return false;
   }

@@ -17,7 +17,7 @@ import {
 } from '@ethereumjs/mpt';
 import { ValueEncoding } from '@ethereumjs/util';
 import type { MPTNode, MPTOpts, Nibbles, Path } from '@ethereumjs/mpt';
-import { equalBytes } from './bytes.js';
+import { bytesEqual } from '../util/bytes.js';
 import { StagedNodeDB } from './node-db.js';
 import { StagedCheckpointDB } from './trie-db.js';
 import type { CheckpointDB } from '@ethereumjs/mpt';
@@ -124,14 +124,14 @@ export class StateTrie extends MerklePatriciaTrie {
     await this._lock.acquire();
     try {
       const appliedKey = skipKeyTransform ? key : this.appliedKey(key);
-      if (equalBytes(this.root(), this.EMPTY_TRIE_ROOT)) {
+      if (bytesEqual(this.root(), this.EMPTY_TRIE_ROOT)) {
         await this._createInitialNode(appliedKey, value);
         return;
       }
       const { node, remaining, stack } = await this.findPath(appliedKey);
       const old = node !== null && remaining.length === 0 ? node.value() : null;
       // As the library: prune the old path unless the value is unchanged, after the update.
-      const prune = old === null || !equalBytes(old, value) ? this._createPruneDeleteOps(stack) : [];
+      const prune = old === null || !bytesEqual(old, value) ? this._createPruneDeleteOps(stack) : [];
       await this._updateNode(appliedKey, value, remaining, stack);
       await this._db.batch(prune);
     } finally {

@@ -31,19 +31,8 @@ export function lengthPrefixed(b: Uint8Array): Uint8Array {
   return concat(Uint8Array.of(b.length), b);
 }
 
-/** The smallest key greater than every key that starts with prefix (exclusive end of a prefix range). */
-export function prefixEnd(prefix: Uint8Array): Uint8Array | undefined {
-  const end = Uint8Array.from(prefix);
-  for (let i = end.length - 1; i >= 0; i--) {
-    if (end[i] !== 0xff) {
-      end[i] = (end[i] ?? 0) + 1;
-      return end.subarray(0, i + 1);
-    }
-  }
-  return undefined;
-}
-
 export function uint64BE(n: bigint): Uint8Array {
+  if (n < 0n || n > 0xffff_ffff_ffff_ffffn) throw new RangeError(`${n} is outside the unsigned 64-bit range`);
   const out = new Uint8Array(8);
   new DataView(out.buffer).setBigUint64(0, n);
   return out;
@@ -54,8 +43,3 @@ export function readUint64BE(b: Uint8Array): bigint {
   return new DataView(b.buffer, b.byteOffset, 8).getBigUint64(0);
 }
 
-/** The key range holding exactly the keys that start with prefix. */
-export function prefixRange(prefix: Uint8Array): { readonly gte: Uint8Array; readonly lt?: Uint8Array } {
-  const end = prefixEnd(prefix);
-  return end === undefined ? { gte: prefix } : { gte: prefix, lt: end };
-}

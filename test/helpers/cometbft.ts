@@ -5,6 +5,7 @@ import type { ChildProcess } from 'node:child_process';
 import { readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { setTomlValues, type TomlValue } from '../../src/node/config-toml.js';
 
 /** The project's pinned CometBFT (scripts/install-cometbft.sh); COMETBFT_BIN overrides. */
 export const COMETBFT_BIN: string =
@@ -27,42 +28,18 @@ export function cometbftInit(opts: { home: string; binary?: string; timeoutMs?: 
   });
 }
 
-export type TomlValue = string | number | boolean;
 /** Section name ('' for the top level, e.g. proxy_app) -> key -> new value. */
 export type TomlPatch = Readonly<Record<string, Readonly<Record<string, TomlValue>>>>;
 
-function tomlValue(v: TomlValue): string {
-  return typeof v === 'string' ? JSON.stringify(v) : String(v);
-}
-
 /**
- * Rewrites existing `key = value` lines in a TOML file, by section. Throws when a key is not
- * present (so a renamed CometBFT option fails loudly instead of being silently ignored).
+ * Rewrites existing `key = value` lines in a TOML file, by section, with the node's own
+ * config.toml editor. Throws when a key is not present (a renamed CometBFT option fails loudly).
  */
 export async function patchConfigToml(file: string, patch: TomlPatch): Promise<void> {
-  const lines = (await readFile(file, 'utf8')).split('\n');
-  const pending = new Set<string>();
-  for (const [section, kv] of Object.entries(patch)) {
-    for (const key of Object.keys(kv)) pending.add(`${section}.${key}`);
-  }
-  let section = '';
-  for (let i = 0; i < lines.length; i++) {
-    const line = lines[i] ?? '';
-    const header = /^\s*\[([^\]]+)\]\s*$/.exec(line);
-    if (header) {
-      section = (header[1] ?? '').trim();
-      continue;
-    }
-    const kv = /^(\s*)([A-Za-z0-9_.-]+)(\s*=\s*)/.exec(line);
-    if (!kv) continue;
-    const key = kv[2] ?? '';
-    const value = patch[section]?.[key];
-    if (value === undefined) continue;
-    lines[i] = `${kv[1] ?? ''}${key}${kv[3] ?? ' = '}${tomlValue(value)}`;
-    pending.delete(`${section}.${key}`);
-  }
-  if (pending.size > 0) throw new Error(`patchConfigToml: keys not found in ${file}: ${[...pending].join(', ')}`);
-  await writeFile(file, lines.join('\n'));
+  const values = Object.entries(patch).flatMap(([section, kv]) =>
+    Object.entries(kv).map(([key, value]) => [section, key, value] as const),
+  );
+  await writeFile(file, setTomlValues(await readFile(file, 'utf8'), values));
 }
 
 /** The usual patch for a local single-machine node. */

@@ -3,7 +3,8 @@ import { BaseAccount, ModuleAccount } from 'cosmjs-types/cosmos/auth/v1beta1/aut
 import { PubKey } from 'cosmjs-types/cosmos/crypto/secp256k1/keys';
 import { Any } from 'cosmjs-types/google/protobuf/any';
 import type { KVReader, KVStore } from '../../store/types.js';
-import { prefixRange, readUint64BE, uint64BE } from '../../util/bytes.js';
+import { prefixRange } from '../../store/range.js';
+import { readUint64BE, uint64BE } from '../../util/bytes.js';
 import { parseAddress, toAddress } from './address.js';
 import { ACCOUNT_PREFIX, accountKey, NEXT_ACCOUNT_NUMBER_KEY } from './keys.js';
 

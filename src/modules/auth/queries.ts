@@ -13,7 +13,7 @@ import { Any } from 'cosmjs-types/google/protobuf/any';
 import type { QueryHandler } from '../../app/module.js';
 import { paginate } from '../../app/pagination.js';
 import { ErrKeyNotFound } from '../../errors/sdk-errors.js';
-import { prefixRange } from '../../util/bytes.js';
+import { prefixRange } from '../../store/range.js';
 import { parseAddress } from './address.js';
 import { BASE_ACCOUNT_TYPE, decodeAccount, encodeAccount, type AuthKeeper } from './keeper.js';
 import { ACCOUNT_PREFIX } from './keys.js';

@@ -4,7 +4,7 @@ import { Coin } from 'cosmjs-types/cosmos/base/v1beta1/coin';
 import { ErrInsufficientFunds, ErrUnauthorized } from '../../errors/sdk-errors.js';
 import type { EventManager } from '../../events/event.js';
 import type { KVReader, KVStore } from '../../store/types.js';
-import { prefixRange } from '../../util/bytes.js';
+import { prefixRange } from '../../store/range.js';
 import { moduleAddress, parseAddress, toAddress } from '../auth/address.js';
 import { formatCoins, type Amount } from './coins.js';
 import { coinbaseEvent, coinReceivedEvent, coinSpentEvent, messageSenderEvent, transferEvent } from './events.js';

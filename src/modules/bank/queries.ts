@@ -15,7 +15,7 @@ import {
 import { Coin } from 'cosmjs-types/cosmos/base/v1beta1/coin';
 import type { QueryHandler } from '../../app/module.js';
 import { paginate } from '../../app/pagination.js';
-import { prefixRange } from '../../util/bytes.js';
+import { prefixRange } from '../../store/range.js';
 import { parseAddress } from '../auth/address.js';
 import { validateDenom } from './coins.js';
 import type { BankKeeper } from './keeper.js';
