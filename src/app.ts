@@ -10,23 +10,56 @@ import { authModule } from './modules/auth/module.js';
 import { DEFAULT_AUTH_PARAMS } from './modules/auth/params.js';
 import { BankKeeper } from './modules/bank/keeper.js';
 import { bankModule } from './modules/bank/module.js';
+import { ArbitrationKeeper } from './modules/arbitration/keeper.js';
+import { arbitrationModule } from './modules/arbitration/module.js';
+import { ARBITRATION_MODULE, bondWeights } from './modules/arbitration/expected-keepers.js';
+import { moduleVault, type ModuleVault } from './modules/bank/module-vault.js';
+import { EscrowKeeper } from './modules/escrow/keeper.js';
+import { escrowModule } from './modules/escrow/module.js';
+import { ESCROW_MODULE } from './modules/escrow/expected-keepers.js';
 import { zeroFeePolicy } from './tx/fee-policy.js';
 import { SignatureCache } from './tx/signature-cache.js';
 
 /**
  * Genesis order: auth first, so that accounts listed in genesis keep their account numbers;
- * bank then creates accounts (with the next numbers) for balances whose owner auth did not list.
+ * bank then creates accounts (with the next numbers) for balances whose owner auth did not list;
+ * escrow and arbitration last: they create their module accounts and check their locked funds
+ * against the balances bank has set.
  */
-export const GENESIS_ORDER = ['auth', 'bank'] as const;
+export const GENESIS_ORDER = ['auth', 'bank', 'escrow', 'arbitration'] as const;
+
+/**
+ * End-block order: escrow first, so that orders whose dispute window closed in this block are
+ * released before arbitration's deadlines run; arbitration then activates silent acceptances,
+ * penalises missed rulings (which may unwind an order through escrow) and returns bonds.
+ */
+export const END_BLOCK_ORDER = ['escrow', 'arbitration'] as const;
 
 export interface Keepers {
   readonly auth: AuthKeeper;
   readonly bank: BankKeeper;
+  readonly escrow: EscrowKeeper;
+  readonly arbitration: ArbitrationKeeper;
 }
 
-export function createKeepers(): Keepers {
+export function createKeepers(): Keepers & { escrowVault: ModuleVault; arbitrationVault: ModuleVault } {
   const auth = new AuthKeeper();
-  return { auth, bank: new BankKeeper(auth) };
+  const bank = new BankKeeper(auth);
+  const escrowVault = moduleVault(bank, ESCROW_MODULE);
+  const arbitrationVault = moduleVault(bank, ARBITRATION_MODULE);
+  const escrow = new EscrowKeeper(escrowVault);
+  const arbitration = new ArbitrationKeeper(arbitrationVault, escrow, bondWeights);
+  // Escrow calls arbitration when a dispute is raised; arbitration calls escrow to pay out.
+  escrow.setHooks(arbitration);
+  return { auth, bank, escrow, arbitration, escrowVault, arbitrationVault };
+}
+
+function inOrder(byName: ReadonlyMap<string, AppModule>, names: readonly string[], what: string): AppModule[] {
+  return names.map((name) => {
+    const m = byName.get(name);
+    if (m === undefined) throw new Error(`module ${name} is in ${what} but not wired`);
+    return m;
+  });
 }
 
 export function createApp(
@@ -37,12 +70,11 @@ export function createApp(
   const byName = new Map<string, AppModule>([
     ['auth', authModule(keepers.auth)],
     ['bank', bankModule(keepers.bank)],
+    ['escrow', escrowModule(keepers.escrow, keepers.escrowVault)],
+    ['arbitration', arbitrationModule(keepers.arbitration, keepers.arbitrationVault)],
   ]);
-  const modules = GENESIS_ORDER.map((name) => {
-    const m = byName.get(name);
-    if (m === undefined) throw new Error(`module ${name} is in GENESIS_ORDER but not wired`);
-    return m;
-  });
+  const modules = inOrder(byName, GENESIS_ORDER, 'GENESIS_ORDER');
+  const endBlockers = inOrder(byName, END_BLOCK_ORDER, 'END_BLOCK_ORDER');
 
   const handlers = new Map<string, AnyMsgHandler>();
   for (const m of modules) {
@@ -60,7 +92,7 @@ export function createApp(
 
   const queries = new QueryRouter(opts.logger);
   for (const m of modules) queries.registerAll(m.queries);
-  const app = new CyberMilesApp({ state, modules, executor, queries }, opts);
+  const app = new CyberMilesApp({ state, modules, endBlockers, executor, queries }, opts);
   queries.register(
     SIMULATE_PATH,
     simulateHandler(executor, () => app.scratch(), () => app.nextBlock()),

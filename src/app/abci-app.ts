@@ -3,6 +3,7 @@
 // until Commit), the check state (CheckTx, reset at every Commit), and per-tx layers over either.
 import {
   ResponseProcessProposal_ProposalStatus,
+  type Event,
   type RequestCheckTx,
   type RequestFinalizeBlock,
   type RequestInfo,
@@ -20,6 +21,9 @@ import {
   type ResponseQuery,
 } from 'cosmjs-types/tendermint/abci/types';
 import type { AbciApplication } from '../abci/application.js';
+import { EventManager } from '../events/event.js';
+import { GasKVStore } from '../tx/gas-kv-store.js';
+import { InfiniteGasMeter } from '../tx/gas.js';
 import { ErrInvalidHeight, ErrInvalidRequest } from '../errors/sdk-errors.js';
 import { GenesisError, asObject } from '../genesis/json.js';
 import type { CacheStore, KVReader } from '../store/types.js';
@@ -54,6 +58,8 @@ export interface AppWiring {
   readonly state: CommittedState;
   /** In genesis order. */
   readonly modules: readonly AppModule[];
+  /** Modules with an end-blocker, in end-block order. */
+  readonly endBlockers: readonly AppModule[];
   readonly executor: TxExecutor;
   readonly queries: QueryRouter;
 }
@@ -92,6 +98,7 @@ export class CyberMilesApp implements AbciApplication {
       height: this.w.state.lastHeight + 1n,
       timeSeconds: this.lastBlockTime.seconds,
       timeNanos: this.lastBlockTime.nanos,
+      hash: new Uint8Array(32),
     };
   }
 
@@ -198,17 +205,29 @@ export class CyberMilesApp implements AbciApplication {
       height: req.height,
       timeSeconds: req.time?.seconds ?? 0n,
       timeNanos: req.time?.nanos ?? 0,
+      hash: req.hash,
     };
     const store = this.pendingGenesis ?? this.w.state.branch();
     const txResults = [];
     for (const tx of req.txs) txResults.push(toExecTxResult(await this.w.executor.execute(store, tx, block, 'finalize')));
+    const events = await this.endBlock(store, block);
     store.set(LAST_BLOCK_TIME_KEY, Timestamp.encode({ seconds: block.timeSeconds, nanos: block.timeNanos }).finish());
     await this.assertInvariants(store, `block ${req.height}`);
     const appHash = await this.w.state.stage(store.changes(), req.height);
     this.lastBlockTime = { seconds: block.timeSeconds, nanos: block.timeNanos };
     const failed = txResults.filter((r) => r.code !== 0).length;
     this.log.info('finalized block', { height: req.height, txs: req.txs.length, failed, appHash });
-    return { events: [], txResults, validatorUpdates: [], appHash };
+    return { events, txResults, validatorUpdates: [], appHash };
+  }
+
+  /** Module end-blockers in the app's order; any error here is a bug and halts the node. */
+  private async endBlock(store: CacheStore, block: BlockInfo): Promise<Event[]> {
+    const events = new EventManager();
+    const gas = new InfiniteGasMeter();
+    for (const m of this.w.endBlockers) {
+      await m.endBlock?.({ store: new GasKVStore(store, gas), block, events, gas, mode: 'finalize' });
+    }
+    return events.events();
   }
 
   async commit(): Promise<ResponseCommit> {

@@ -12,6 +12,8 @@ export interface BlockInfo {
   /** Block time from the header: seconds and nanoseconds since the Unix epoch. */
   readonly timeSeconds: bigint;
   readonly timeNanos: number;
+  /** The block's hash (FinalizeBlock); zeros where no block exists yet (CheckTx, simulation). */
+  readonly hash: Uint8Array;
 }
 
 export interface TxContext {
@@ -78,4 +80,6 @@ export interface AppModule {
   readonly invariants: readonly Invariant[];
   initGenesis(store: KVStore, state: unknown): Promise<void>;
   exportGenesis(store: KVReader): Promise<unknown>;
+  /** Runs after the block's txs; its events go to FinalizeBlock's events. */
+  endBlock?(ctx: TxContext): Promise<void>;
 }

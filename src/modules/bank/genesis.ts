@@ -4,6 +4,7 @@ import { EventManager } from '../../events/event.js';
 import { asArray, asObject, asString, GenesisError, optionalField } from '../../genesis/json.js';
 import { parseAddress, toAddress } from '../auth/address.js';
 import { coinsEqual, formatCoins, parseCoins, sumCoins, toCoin, type Amount } from './coins.js';
+import { FEE_COLLECTOR } from '../../tx/fee-policy.js';
 import type { BankKeeper } from './keeper.js';
 
 export interface BankGenesisJson {
@@ -46,6 +47,8 @@ export async function initBankGenesis(bank: BankKeeper, store: KVStore, state: u
     if (coins.length > 0) bank.mint(ctx, 'genesis', bytes, coins);
     minted.push(coins);
   }
+  // The fee collector exists from genesis, so no user can claim its address first.
+  bank.ensureModuleAccount(store, FEE_COLLECTOR);
   const declared = optionalField(g, 'supply');
   if (declared !== undefined) {
     const supply = coinsAt(declared, 'app_state.bank.supply');

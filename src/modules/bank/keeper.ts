@@ -7,7 +7,7 @@ import type { KVReader, KVStore } from '../../store/types.js';
 import { prefixRange } from '../../store/range.js';
 import { moduleAddress, parseAddress, toAddress } from '../auth/address.js';
 import { formatCoins, type Amount } from './coins.js';
-import { coinbaseEvent, coinReceivedEvent, coinSpentEvent, messageSenderEvent, transferEvent } from './events.js';
+import { burnEvent, coinbaseEvent, coinReceivedEvent, coinSpentEvent, messageSenderEvent, transferEvent } from './events.js';
 import { BALANCE_PREFIX, balanceKey, balancesPrefix, parseBalanceKey, SUPPLY_PREFIX, supplyKey } from './keys.js';
 
 export interface StateContext {
@@ -105,11 +105,28 @@ export class BankKeeper {
     }
   }
 
+  /** Creates a module's account if it does not exist yet (at genesis, so nobody can take it first). */
+  ensureModuleAccount(store: KVStore, module: string): void {
+    this.accounts.ensureModuleAccount(store, moduleAddress(module), module, []);
+  }
+
   /** Moves coins from an account into a module account (fee collector, escrow, ...). */
   sendToModule(ctx: StateContext, from: Uint8Array, module: string, coins: readonly Amount[]): void {
-    const address = moduleAddress(module);
-    this.accounts.ensureModuleAccount(ctx.store, address, module, []);
-    this.send(ctx, from, parseAddress(address), coins);
+    this.ensureModuleAccount(ctx.store, module);
+    this.send(ctx, from, parseAddress(moduleAddress(module)), coins);
+  }
+
+  /** Pays coins out of a module account to an account. */
+  sendFromModule(ctx: StateContext, module: string, to: Uint8Array, coins: readonly Amount[]): void {
+    this.send(ctx, parseAddress(moduleAddress(module)), to, coins);
+  }
+
+  /** Destroys coins held by a module account (penalties): balance and supply shrink together. */
+  burnFromModule(ctx: StateContext, module: string, coins: readonly Amount[]): void {
+    const address = parseAddress(moduleAddress(module));
+    this.subtractCoins(ctx, address, coins);
+    for (const c of coins) this.setSupply(ctx.store, c.denom, this.getSupply(ctx.store, c.denom) - c.amount);
+    ctx.events.emit(burnEvent(moduleAddress(module), formatCoins(coins)));
   }
 
   ensureAccountFor(store: KVStore, address: Uint8Array): void {

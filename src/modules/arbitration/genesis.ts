@@ -1,0 +1,36 @@
+// arbitration genesis, in the proto3 JSON of cybermiles.arbitration.v1.GenesisState.
+import { GenesisError } from '../../genesis/json.js';
+import { GenesisState } from '../../generated/cybermiles/arbitration/v1/genesis.js';
+import type { KVReader, KVStore } from '../../store/types.js';
+import type { ModuleVault } from '../bank/module-vault.js';
+import type { ArbitrationKeeper } from './keeper.js';
+import { DEFAULT_ARBITRATION_PARAMS, setArbitrationParams, validateArbitrationParams } from './params.js';
+
+export async function initArbitrationGenesis(k: ArbitrationKeeper, vault: ModuleVault, store: KVStore, state: unknown): Promise<void> {
+  vault.ensureAccount(store);
+  let g: GenesisState;
+  try {
+    g = GenesisState.fromJSON(state ?? {});
+  } catch (e) {
+    throw new GenesisError(`app_state.arbitration: ${(e as Error).message}`);
+  }
+  const params = g.params ?? DEFAULT_ARBITRATION_PARAMS;
+  const bad = validateArbitrationParams(params);
+  if (bad !== undefined) throw new GenesisError(`app_state.arbitration.params: ${bad}`);
+  setArbitrationParams(store, params);
+  for (const a of g.arbiters) k.importArbiter(store, a);
+  let next = g.nextCaseId === 0n ? 1n : g.nextCaseId;
+  for (const c of g.cases) {
+    if (c.id >= next) next = c.id + 1n;
+    k.importCase(store, c);
+  }
+  k.setNextCaseId(store, next);
+}
+
+export async function exportArbitrationGenesis(k: ArbitrationKeeper, store: KVReader): Promise<unknown> {
+  const arbiters = [];
+  for await (const a of k.iterateArbiters(store)) arbiters.push(a);
+  const cases = [];
+  for await (const c of k.iterateCases(store)) cases.push(c);
+  return GenesisState.toJSON({ params: k.params(store), arbiters, cases, nextCaseId: k.nextCaseId(store) });
+}
