@@ -71,7 +71,7 @@ export function createApp(
     ['auth', authModule(keepers.auth)],
     ['bank', bankModule(keepers.bank)],
     ['escrow', escrowModule(keepers.escrow, keepers.escrowVault)],
-    ['arbitration', arbitrationModule(keepers.arbitration, keepers.arbitrationVault)],
+    ['arbitration', arbitrationModule(keepers.arbitration, keepers.escrow, keepers.arbitrationVault)],
   ]);
   const modules = inOrder(byName, GENESIS_ORDER, 'GENESIS_ORDER');
   const endBlockers = inOrder(byName, END_BLOCK_ORDER, 'END_BLOCK_ORDER');

@@ -17,7 +17,7 @@ import type { QueryContext, QueryHandler } from './module.js';
 import { isChainError } from './tx-result.js';
 
 function grpcStatus(err: ChainError): string {
-  if (ErrKeyNotFound.is(err) || ErrNotFound.is(err)) return 'NotFound';
+  if (ErrKeyNotFound.is(err) || ErrNotFound.is(err) || err.description.endsWith('not found')) return 'NotFound';
   if (ErrUnknownRequest.is(err)) return 'Unimplemented';
   if (ErrInvalidAddress.is(err) || ErrInvalidRequest.is(err) || ErrInvalidCoins.is(err) || ErrTxDecode.is(err) || ErrInvalidHeight.is(err)) {
     return 'InvalidArgument';

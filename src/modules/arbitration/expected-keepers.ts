@@ -19,6 +19,8 @@ export interface DisputedOrders {
   unwindDispute(ctx: TxContext, orderId: bigint): void;
   /** Price and deposit of an order, in ucmt. */
   amountsOf(store: KVReader, orderId: bigint): { price: bigint; deposit: bigint };
+  /** Every order under dispute, with the case it names. */
+  iterateDisputes(store: KVReader): AsyncGenerator<{ orderId: bigint; caseId: bigint }>;
 }
 
 /**

@@ -3,10 +3,18 @@ import { GenesisError } from '../../genesis/json.js';
 import { GenesisState } from '../../generated/cybermiles/arbitration/v1/genesis.js';
 import type { KVReader, KVStore } from '../../store/types.js';
 import type { ModuleVault } from '../bank/module-vault.js';
+import { disputeConsistency } from './consistency.js';
+import type { DisputedOrders } from './expected-keepers.js';
 import type { ArbitrationKeeper } from './keeper.js';
 import { DEFAULT_ARBITRATION_PARAMS, setArbitrationParams, validateArbitrationParams } from './params.js';
 
-export async function initArbitrationGenesis(k: ArbitrationKeeper, vault: ModuleVault, store: KVStore, state: unknown): Promise<void> {
+export async function initArbitrationGenesis(
+  k: ArbitrationKeeper,
+  orders: DisputedOrders,
+  vault: ModuleVault,
+  store: KVStore,
+  state: unknown,
+): Promise<void> {
   vault.ensureAccount(store);
   let g: GenesisState;
   try {
@@ -25,6 +33,8 @@ export async function initArbitrationGenesis(k: ArbitrationKeeper, vault: Module
     k.importCase(store, c);
   }
   k.setNextCaseId(store, next);
+  const inconsistent = await disputeConsistency(k, orders, store);
+  if (inconsistent !== undefined) throw new GenesisError(`app_state.arbitration: ${inconsistent}`);
 }
 
 export async function exportArbitrationGenesis(k: ArbitrationKeeper, store: KVReader): Promise<unknown> {

@@ -1,11 +1,11 @@
-// arbitration invariants: its module account holds exactly the arbiters' bonds, and each arbiter's
-// open-case count matches the cases assigned to it.
+// arbitration invariants: its module account holds exactly the arbiters' bonds, and cases,
+// arbiters and disputed orders agree (consistency.ts).
 import type { Invariant } from '../../app/module.js';
-import { CaseStatus } from '../../generated/cybermiles/arbitration/v1/arbitration.js';
-import type { ArbitrationBank } from './expected-keepers.js';
+import { disputeConsistency } from './consistency.js';
+import type { ArbitrationBank, DisputedOrders } from './expected-keepers.js';
 import type { ArbitrationKeeper } from './keeper.js';
 
-export function arbitrationInvariants(k: ArbitrationKeeper, bank: ArbitrationBank): Invariant[] {
+export function arbitrationInvariants(k: ArbitrationKeeper, orders: DisputedOrders, bank: ArbitrationBank): Invariant[] {
   return [
     {
       name: 'arbitration/bonds',
@@ -17,20 +17,8 @@ export function arbitrationInvariants(k: ArbitrationKeeper, bank: ArbitrationBan
       },
     },
     {
-      name: 'arbitration/open-cases',
-      async check(store) {
-        const open = new Map<string, bigint>();
-        for await (const c of k.iterateCases(store)) {
-          if (c.status === CaseStatus.CASE_STATUS_AWAITING_ACCEPTANCE || c.status === CaseStatus.CASE_STATUS_ACTIVE) {
-            open.set(c.arbiter, (open.get(c.arbiter) ?? 0n) + 1n);
-          }
-        }
-        for await (const a of k.iterateArbiters(store)) {
-          const n = open.get(a.address) ?? 0n;
-          if (n !== a.openCases) return `arbiter ${a.address} counts ${a.openCases} open cases, holds ${n}`;
-        }
-        return undefined;
-      },
+      name: 'arbitration/disputes',
+      check: (store) => disputeConsistency(k, orders, store),
     },
   ];
 }

@@ -150,8 +150,9 @@ export class ArbitrationKeeper {
     const arbiter = Arbiter.fromPartial({
       ...(existing ?? { address, registeredAt: ctx.block.timeSeconds }),
       bond: total.toString(),
-      termsHash,
-      termsUri,
+      // A top-up without terms keeps the terms the arbiter registered with.
+      termsHash: termsHash.length === 0 && existing !== undefined ? existing.termsHash : termsHash,
+      termsUri: termsUri === '' && existing !== undefined ? existing.termsUri : termsUri,
       status: ArbiterStatus.ARBITER_STATUS_ACTIVE,
     });
     this.setArbiter(ctx.store, arbiter);
@@ -282,6 +283,9 @@ export class ArbitrationKeeper {
     const { price, deposit } = this.orders.amountsOf(ctx.store, c.orderId);
     let sellerAmount: bigint;
     let buyerFee: bigint;
+    if (input.outcome !== Outcome.OUTCOME_SPLIT && input.sellerAmount !== '' && input.sellerAmount !== '0') {
+      throw ErrInvalidOutcome('seller_amount is only for a SPLIT; leave it empty for BUYER_WINS or SELLER_WINS');
+    }
     switch (input.outcome) {
       case Outcome.OUTCOME_BUYER_WINS:
         sellerAmount = 0n;
@@ -374,6 +378,7 @@ export class ArbitrationKeeper {
     for (const l of leaving) {
       ctx.store.delete(l.key);
       const a = this.mustGetArbiter(ctx.store, l.address);
+      if (a.openCases > 0n) throw new Error(`leaving arbiter ${a.address} still holds ${a.openCases} case(s)`);
       this.bank.release(ctx, parseAddress(a.address), BigInt(a.bond));
       ctx.store.delete(arbiterKey(parseAddress(a.address)));
       ctx.events.emit(arbiterEvent(ArbitrationEvents.unbonded, a.address, [['bond', a.bond]]));

@@ -103,11 +103,23 @@ export class AuthKeeper {
     return account;
   }
 
-  /** Creates a module account (fee collector, escrow, ...) on first use. */
+  /**
+   * Creates a module account (fee collector, escrow, ...). An ordinary account already at the
+   * module's address (made when genesis or a transfer funded it first) becomes the module account,
+   * keeping its number; nobody holds a key for a module address, so it has never signed.
+   */
   ensureModuleAccount(store: KVStore, address: string, name: string, permissions: readonly string[]): Account {
     const bytes = parseAddress(address);
     const existing = this.getAccount(store, bytes);
-    if (existing !== undefined) return existing;
+    if (existing?.module !== undefined) return existing;
+    if (existing !== undefined) {
+      if (existing.pubKey !== undefined || existing.sequence !== 0n) {
+        throw new Error(`the ${name} module's address ${address} belongs to an account that has signed txs`);
+      }
+      const converted: Account = { ...existing, module: { name, permissions } };
+      this.setAccount(store, converted);
+      return converted;
+    }
     const account: Account = { address, accountNumber: this.nextAccountNumber(store), sequence: 0n, pubKey: undefined, module: { name, permissions } };
     this.setAccount(store, account);
     return account;

@@ -127,8 +127,7 @@ export class EscrowKeeper {
     this.setOrder(store, order);
     store.set(byBuyerKey(buyer, order.id), PRESENT);
     store.set(bySellerKey(seller, order.id), PRESENT);
-    store.set(tradedKey(buyer, seller), PRESENT);
-    store.set(tradedKey(seller, buyer), PRESENT);
+    if (order.status !== OPEN && order.acceptedAt !== 0n) this.recordTrade(store, order);
     if (order.status === SHIPPED) store.set(releaseQueueKey(order.releaseAt, order.id), PRESENT);
   }
 
@@ -146,7 +145,18 @@ export class EscrowKeeper {
     return out;
   }
 
-  /** True when the two accounts were ever buyer and seller of one order (either way round). */
+  /**
+   * Remembers that buyer and seller dealt with each other, once both signed (at acceptance): one
+   * side alone cannot make an arbiter look tied to it and steer the draw.
+   */
+  private recordTrade(store: KVStore, order: Order): void {
+    const buyer = parseAddress(order.buyer);
+    const seller = parseAddress(order.seller);
+    store.set(tradedKey(buyer, seller), PRESENT);
+    store.set(tradedKey(seller, buyer), PRESENT);
+  }
+
+  /** True when the two accounts were ever buyer and seller of one accepted order (either way round). */
   haveTraded(store: KVReader, a: string, b: string): boolean {
     return store.has(tradedKey(parseAddress(a), parseAddress(b)));
   }
@@ -218,8 +228,6 @@ export class EscrowKeeper {
     });
     ctx.store.set(byBuyerKey(buyer, id), PRESENT);
     ctx.store.set(bySellerKey(seller, id), PRESENT);
-    ctx.store.set(tradedKey(buyer, seller), PRESENT);
-    ctx.store.set(tradedKey(seller, buyer), PRESENT);
     this.transition(ctx, order, OPEN, EscrowEvents.created, [
       ['price', order.price],
       ['deposit', order.deposit],
@@ -236,6 +244,7 @@ export class EscrowKeeper {
     }
     if (ctx.block.timeSeconds > order.deliveryDeadline) throw ErrDeadlinePassed(`order ${id}'s delivery deadline passed`);
     this.bank.lock(ctx, parseAddress(order.seller), BigInt(order.deposit));
+    this.recordTrade(ctx.store, order);
     order.acceptedAt = ctx.block.timeSeconds;
     this.transition(ctx, order, ACCEPTED, EscrowEvents.accepted);
   }
@@ -349,6 +358,9 @@ export class EscrowKeeper {
     this.expect(order, [ACCEPTED, SHIPPED], 'a dispute');
     const params = this.params(ctx.store);
     checkText(reason, 'reason', params);
+    if (order.status === ACCEPTED && ctx.block.timeSeconds > order.deliveryDeadline) {
+      throw ErrDeadlinePassed(`order ${id} was not shipped by its deadline; the buyer may cancel it for a full refund`);
+    }
     if (order.status === SHIPPED) {
       if (ctx.block.timeSeconds >= order.releaseAt) throw ErrDisputeWindowClosed(`order ${id}'s dispute window closed at ${order.releaseAt}`);
       ctx.store.delete(releaseQueueKey(order.releaseAt, id));
@@ -405,6 +417,10 @@ export class EscrowKeeper {
   amountsOf(store: KVReader, id: bigint): { price: bigint; deposit: bigint } {
     const order = this.mustGetOrder(store, id);
     return { price: BigInt(order.price), deposit: BigInt(order.deposit) };
+  }
+
+  async *iterateDisputes(store: KVReader): AsyncGenerator<{ orderId: bigint; caseId: bigint }> {
+    for await (const o of this.iterateOrders(store)) if (o.status === DISPUTED) yield { orderId: o.id, caseId: o.caseId };
   }
 
   /** The arbiter's ruling: payouts from escrow's account, final. */

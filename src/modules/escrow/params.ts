@@ -20,6 +20,9 @@ export function validateEscrowParams(p: Params): string | undefined {
   if (p.maxDisputeWindowSeconds < p.minDisputeWindowSeconds) return 'max_dispute_window_seconds is below the minimum';
   if (p.maxDeliverySeconds <= 0n) return 'max_delivery_seconds must be positive';
   if (p.maxTimedTransitionsPerBlock <= 0) return 'max_timed_transitions_per_block must be positive';
+  if (p.maxEvidencePerSide <= 0) return 'max_evidence_per_side must be positive';
+  if (p.maxPayloadBytes <= 0) return 'max_payload_bytes must be positive';
+  if (p.maxTextLength <= 0) return 'max_text_length must be positive';
   return undefined;
 }
 

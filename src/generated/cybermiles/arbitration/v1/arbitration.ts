@@ -13,7 +13,7 @@ export enum ArbiterStatus {
   ARBITER_STATUS_ACTIVE = 1,
   /** ARBITER_STATUS_LEAVING - Asked to leave: drawn no more; the bond returns at unbond_at. */
   ARBITER_STATUS_LEAVING = 2,
-  /** ARBITER_STATUS_INACTIVE - Bond fell below the minimum after a penalty: drawn no more until it leaves. */
+  /** ARBITER_STATUS_INACTIVE - Bond fell below the minimum after a penalty: drawn no more until a top-up restores it. */
   ARBITER_STATUS_INACTIVE = 3,
   UNRECOGNIZED = -1,
 }
