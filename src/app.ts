@@ -17,16 +17,20 @@ import { moduleVault, type ModuleVault } from './modules/bank/module-vault.js';
 import { EscrowKeeper } from './modules/escrow/keeper.js';
 import { escrowModule } from './modules/escrow/module.js';
 import { ESCROW_MODULE } from './modules/escrow/expected-keepers.js';
-import { zeroFeePolicy } from './tx/fee-policy.js';
+import { FeesKeeper } from './modules/fees/keeper.js';
+import { feesModule } from './modules/fees/module.js';
+import { quotaFeePolicy } from './modules/fees/policy.js';
+import { feeProposalPolicy } from './modules/fees/proposal-policy.js';
 import { SignatureCache } from './tx/signature-cache.js';
 
 /**
  * Genesis order: auth first, so that accounts listed in genesis keep their account numbers;
  * bank then creates accounts (with the next numbers) for balances whose owner auth did not list;
+ * fees only sets its parameters;
  * escrow and arbitration last: they create their module accounts and check their locked funds
  * against the balances bank has set.
  */
-export const GENESIS_ORDER = ['auth', 'bank', 'escrow', 'arbitration'] as const;
+export const GENESIS_ORDER = ['auth', 'bank', 'fees', 'escrow', 'arbitration'] as const;
 
 /**
  * End-block order: escrow first, so that orders whose dispute window closed in this block are
@@ -40,6 +44,7 @@ export interface Keepers {
   readonly bank: BankKeeper;
   readonly escrow: EscrowKeeper;
   readonly arbitration: ArbitrationKeeper;
+  readonly fees: FeesKeeper;
 }
 
 export function createKeepers(): Keepers & { escrowVault: ModuleVault; arbitrationVault: ModuleVault } {
@@ -51,7 +56,12 @@ export function createKeepers(): Keepers & { escrowVault: ModuleVault; arbitrati
   const arbitration = new ArbitrationKeeper(arbitrationVault, escrow, bondWeights);
   // Escrow calls arbitration when a dispute is raised; arbitration calls escrow to pay out.
   escrow.setHooks(arbitration);
-  return { auth, bank, escrow, arbitration, escrowVault, arbitrationVault };
+  const fees = new FeesKeeper({
+    balanceOf: (store, address) => bank.getBalance(store, address, 'ucmt'),
+    // No staking yet: quotas do not grow with stake until [staking] provides bonded amounts.
+    bondedOf: () => 0n,
+  });
+  return { auth, bank, escrow, arbitration, fees, escrowVault, arbitrationVault };
 }
 
 function inOrder(byName: ReadonlyMap<string, AppModule>, names: readonly string[], what: string): AppModule[] {
@@ -70,6 +80,7 @@ export function createApp(
   const byName = new Map<string, AppModule>([
     ['auth', authModule(keepers.auth)],
     ['bank', bankModule(keepers.bank)],
+    ['fees', feesModule(keepers.fees)],
     ['escrow', escrowModule(keepers.escrow, keepers.escrowVault)],
     ['arbitration', arbitrationModule(keepers.arbitration, keepers.escrow, keepers.arbitrationVault)],
   ]);
@@ -85,14 +96,15 @@ export function createApp(
   }
   const executor = new TxExecutor((typeUrl) => handlers.get(typeUrl), {
     auth: keepers.auth,
-    feePolicy: zeroFeePolicy(keepers.bank),
+    feePolicy: quotaFeePolicy(keepers.fees, keepers.bank),
     params: DEFAULT_AUTH_PARAMS,
     sigCache: new SignatureCache(),
   });
 
   const queries = new QueryRouter(opts.logger);
   for (const m of modules) queries.registerAll(m.queries);
-  const app = new CyberMilesApp({ state, modules, endBlockers, executor, queries }, opts);
+  const proposals = feeProposalPolicy(keepers.fees, (tx) => executor.decode(tx));
+  const app = new CyberMilesApp({ state, modules, endBlockers, executor, queries, proposals }, opts);
   queries.register(
     SIMULATE_PATH,
     simulateHandler(executor, () => app.scratch(), () => app.nextBlock()),

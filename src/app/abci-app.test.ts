@@ -704,7 +704,8 @@ describe('proposals', () => {
   it('ProcessProposal has no gas bound when maxGas is -1', async () => {
     const { node } = await genesisNode({ maxGas: -1n });
     await node.block(1n);
-    const txs = [await send(0, 1, 1n, 0n, { gasLimit: 10n ** 15n })];
+    // A paying tx: zero-fee txs also meet the free gas budget of a block.
+    const txs = [await send(0, 1, 1n, 0n, { gasLimit: 10n ** 15n, fee: [{ denom: DENOM, amount: "1" }] })];
     expect((await node.app.processProposal(RequestProcessProposal.fromPartial({ height: 2n, txs }))).status).toBe(
       ResponseProcessProposal_ProposalStatus.ACCEPT,
     );

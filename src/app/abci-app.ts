@@ -37,12 +37,6 @@ import { queryError, type QueryRouter } from './query-router.js';
 import type { TxExecutor } from './tx-executor.js';
 import { toExecTxResult } from './tx-result.js';
 
-function uvarintLength(n: number): number {
-  let len = 1;
-  for (let v = n; v >= 0x80; v = Math.floor(v / 0x80)) len++;
-  return len;
-}
-
 export const STORE_KEY_QUERY_PATH = '/store/key';
 export const APP_NAME = 'cybermiles';
 export const APP_PROTOCOL_VERSION = 1n;
@@ -52,6 +46,18 @@ export interface AppOptions {
   readonly version: string;
   /** Check every module invariant after every block (tests and debugging; O(state)). */
   readonly checkInvariants: boolean;
+  /**
+   * TEST ONLY: propose the mempool's txs as they come, ignoring the fee policy's block rules, to
+   * show that the other validators reject such proposals. Never set on a real validator.
+   */
+  readonly unsafeIgnoreProposalRules?: boolean;
+}
+
+/** Builds and checks proposals (the fee policy's block rules). */
+export interface ProposalPolicy {
+  select(state: KVReader, txs: readonly Uint8Array[], maxTxBytes: bigint, maxBlockGas: bigint): Uint8Array[];
+  /** Why the txs break the rules, or undefined. */
+  check(state: KVReader, txs: readonly Uint8Array[], maxBlockGas: bigint): string | undefined;
 }
 
 export interface AppWiring {
@@ -62,6 +68,7 @@ export interface AppWiring {
   readonly endBlockers: readonly AppModule[];
   readonly executor: TxExecutor;
   readonly queries: QueryRouter;
+  readonly proposals: ProposalPolicy;
 }
 
 export class CyberMilesApp implements AbciApplication {
@@ -155,45 +162,25 @@ export class CyberMilesApp implements AbciApplication {
     return { code: o.code, data: new Uint8Array(), log: o.log, info: '', gasWanted: o.gasWanted, gasUsed: o.gasUsed, events: [], codespace: o.codespace };
   }
 
-  /** Sum of the gas limits of the txs, or undefined when one does not decode. */
-  private gasOf(tx: Uint8Array): bigint | undefined {
-    try {
-      return this.w.executor.decode(tx).gasLimit;
-    } catch {
-      return undefined;
-    }
-  }
-
   async prepareProposal(req: RequestPrepareProposal): Promise<ResponsePrepareProposal> {
-    const txs: Uint8Array[] = [];
-    let bytes = 0n;
-    let gas = 0n;
-    for (const tx of req.txs) {
-      const g = this.gasOf(tx);
-      if (g === undefined) continue;
-      // CometBFT measures the txs as the protobuf field they become: tag, length prefix, bytes.
-      const size = BigInt(1 + uvarintLength(tx.length) + tx.length);
-      if (bytes + size > req.maxTxBytes) break;
-      if (this.maxBlockGas > 0n && gas + g > this.maxBlockGas) break;
-      bytes += size;
-      gas += g;
-      txs.push(tx);
+    if (this.opts.unsafeIgnoreProposalRules === true) {
+      // Test-only misbehaviour (see AppOptions): take the mempool's txs as they come.
+      const txs: Uint8Array[] = [];
+      let bytes = 0;
+      for (const tx of req.txs) {
+        bytes += tx.length + 8;
+        if (BigInt(bytes) > req.maxTxBytes) break;
+        txs.push(tx);
+      }
+      return { txs };
     }
-    return { txs };
+    return { txs: this.w.proposals.select(this.w.state, req.txs, req.maxTxBytes, this.maxBlockGas) };
   }
 
   async processProposal(req: RequestProcessProposal): Promise<ResponseProcessProposal> {
-    let gas = 0n;
-    for (const tx of req.txs) {
-      const g = this.gasOf(tx);
-      if (g === undefined) {
-        this.log.warn('rejecting proposal: undecodable tx', { height: req.height, proposer: req.proposerAddress });
-        return { status: ResponseProcessProposal_ProposalStatus.REJECT };
-      }
-      gas += g;
-    }
-    if (this.maxBlockGas > 0n && gas > this.maxBlockGas) {
-      this.log.warn('rejecting proposal: block gas limit exceeded', { height: req.height, gas, max: this.maxBlockGas });
+    const broken = this.w.proposals.check(this.w.state, req.txs, this.maxBlockGas);
+    if (broken !== undefined) {
+      this.log.warn('rejecting proposal', { height: req.height, proposer: req.proposerAddress, reason: broken });
       return { status: ResponseProcessProposal_ProposalStatus.REJECT };
     }
     return { status: ResponseProcessProposal_ProposalStatus.ACCEPT };

@@ -38,7 +38,10 @@ export async function runNode(opts: RunNodeOptions): Promise<RunningNode> {
   const abciAddr = parseTcp(getTomlString(toml, '', 'proxy_app'));
   const log = opts.logger;
   const store = await CommitStore.open(paths.appDb, { logger: log });
-  const { app } = createApp(store, { logger: log, version: opts.version, checkInvariants: opts.checkInvariants });
+  // TEST ONLY: a validator that ignores the block rules of the fee policy when it proposes.
+  const unsafeIgnoreProposalRules = process.env['CYBERMILES_UNSAFE_IGNORE_PROPOSAL_RULES'] === '1';
+  if (unsafeIgnoreProposalRules) log.warn('UNSAFE: this node proposes blocks that ignore the fee policy (test-only setting)');
+  const { app } = createApp(store, { logger: log, version: opts.version, checkInvariants: opts.checkInvariants, unsafeIgnoreProposalRules });
   const server = createAbciServer(app, { logger: log });
   await server.listen(abciAddr);
   log.info('abci server listening', { ...abciAddr, height: store.lastHeight, appHash: store.lastAppHash });

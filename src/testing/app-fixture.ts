@@ -30,7 +30,10 @@ export function blockTime(height: bigint): Timestamp {
 
 /** app_state JSON funding each address with `amount` ucmt (bank creates accounts 0, 1, ... in this order). */
 export function genesisAppState(balances: ReadonlyArray<readonly [string, bigint]>, denom = TEST_DENOM): Uint8Array {
-  const state = { bank: { balances: balances.map(([address, amount]) => ({ address, coins: [{ denom, amount: amount.toString() }] })) } };
+  const state = {
+    bank: { balances: balances.map(([address, amount]) => ({ address, coins: [{ denom, amount: amount.toString() }] })) },
+    fees: PERMISSIVE_FEES,
+  };
   return new TextEncoder().encode(JSON.stringify(state));
 }
 
@@ -106,3 +109,11 @@ export function decodeAccountQuery(res: ResponseQuery): BaseAccount {
 export function accountQueryData(address: string): Uint8Array {
   return QueryAccountRequest.encode({ address }).finish();
 }
+
+/**
+ * Fee parameters that stay out of the way of tests about something else: no minimum balance, a
+ * quota no test reaches, any positive fee enough. The fee policy has its own tests.
+ */
+export const PERMISSIVE_FEES = {
+  params: { freeTxsPerWindow: 1_000_000, windowBlocks: '1000', freeGasPerBlock: '1000000000000', minGasPrice: '0', minFreeBalance: '0', stakePerExtraFreeTx: '0' },
+} as const;

@@ -27,7 +27,7 @@ import { lockedBy } from '../modules/escrow/keeper.js';
 import { DEFAULT_ESCROW_PARAMS } from '../modules/escrow/params.js';
 import { CommitStore } from '../store/commit-store.js';
 import { silentLogger } from '../util/logger.js';
-import { makeTempDir, removeDir } from './app-fixture.js';
+import { makeTempDir, removeDir, PERMISSIVE_FEES } from './app-fixture.js';
 import { signTx, TEST_CHAIN_ID, TEST_DENOM, type TestWallet } from './tx-fixture.js';
 
 export const CHAIN_GENESIS_SECONDS = 1_800_000_000n;
@@ -276,6 +276,7 @@ export function defaultAppState(wallet: TestWallet, opts: ChainOptions): Record<
   const n = opts.funded ?? wallet.accounts.length;
   return {
     bank: { balances: wallet.accounts.slice(0, n).map((a) => ({ address: a.address, coins: [{ denom: TEST_DENOM, amount: funds.toString() }] })) },
+    fees: PERMISSIVE_FEES,
     escrow: { params: EscrowParams.toJSON({ ...DEFAULT_ESCROW_PARAMS, ...opts.escrowParams }) },
     arbitration: { params: ArbitrationParams.toJSON({ ...DEFAULT_ARBITRATION_PARAMS, ...opts.arbitrationParams }) },
   };

@@ -1,9 +1,7 @@
-// The one place where a fee and rate policy plugs into the tx path. The default policy keeps the
-// chain's promise: a zero fee is accepted; a fee that is offered anyway goes to the fee collector
-// (from which distribution pays validators once staking exists).
+// The one place where a fee and rate policy plugs into the tx path (the chain's policy is in
+// modules/fees/policy.ts).
 import type { TxContext } from '../app/module.js';
-import { makeEvent } from '../events/event.js';
-import { formatCoins, type Amount } from '../modules/bank/coins.js';
+import type { Amount } from '../modules/bank/coins.js';
 import type { DecodedTx } from './decode.js';
 
 export const FEE_COLLECTOR = 'fee_collector';
@@ -16,13 +14,4 @@ export interface FeePolicy {
 /** What a fee policy needs from bank. */
 export interface FeeBank {
   sendToModule(ctx: TxContext, from: Uint8Array, module: string, coins: readonly Amount[]): void;
-}
-
-export function zeroFeePolicy(bank: FeeBank): FeePolicy {
-  return {
-    charge(ctx, tx, payer) {
-      if (tx.fee.length > 0) bank.sendToModule(ctx, payer, FEE_COLLECTOR, tx.fee);
-      ctx.events.emit(makeEvent('tx', [['fee', formatCoins(tx.fee)], ['fee_payer', tx.signers[0]?.address ?? '']]));
-    },
-  };
 }
