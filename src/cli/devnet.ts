@@ -1,6 +1,7 @@
 // The single-validator devnet that `npm start` runs: created on first run, resumed afterwards.
 import { existsSync } from 'node:fs';
 import { readFile, writeFile } from 'node:fs/promises';
+import { mergeAppState } from '../genesis/merge.js';
 import { BECH32_PREFIX } from '../modules/auth/address.js';
 import { homePaths } from '../node/home.js';
 import { DEFAULT_PORTS, initHome, type Ports } from '../node/init-home.js';
@@ -18,7 +19,17 @@ export interface DevnetInfo {
   readonly accounts: readonly (DevAccount & { readonly balance: string })[];
 }
 
-export async function ensureDevnet(home: string, ports: Ports = DEFAULT_PORTS): Promise<{ info: DevnetInfo; created: boolean }> {
+export interface DevnetOptions {
+  /** Merged into the devnet's app state on creation (short escrow windows for tests, say). */
+  readonly appStatePatch?: Readonly<Record<string, unknown>>;
+  readonly blockInterval?: string;
+}
+
+export async function ensureDevnet(
+  home: string,
+  ports: Ports = DEFAULT_PORTS,
+  opts: DevnetOptions = {},
+): Promise<{ info: DevnetInfo; created: boolean }> {
   const paths = homePaths(home);
   if (existsSync(paths.genesis)) {
     if (!existsSync(paths.devnetJson)) throw new Error(`${home} is a node home but not a devnet (no devnet.json)`);
@@ -30,11 +41,15 @@ export async function ensureDevnet(home: string, ports: Ports = DEFAULT_PORTS): 
     chainId: DEVNET_CHAIN_ID,
     moniker: 'devnet-validator',
     ports,
-    appState: {
-      bank: {
-        balances: accounts.map((a) => ({ address: a.address, coins: [{ denom: DENOM, amount: DEVNET_ACCOUNT_BALANCE.toString() }] })),
+    ...(opts.blockInterval === undefined ? {} : { blockInterval: opts.blockInterval }),
+    appState: mergeAppState(
+      {
+        bank: {
+          balances: accounts.map((a) => ({ address: a.address, coins: [{ denom: DENOM, amount: DEVNET_ACCOUNT_BALANCE.toString() }] })),
+        },
       },
-    },
+      opts.appStatePatch ?? {},
+    ),
   });
   const keyring = new Keyring(paths.keyring);
   for (const a of accounts) await keyring.add(a.name, a.mnemonic, a.hdPath);

@@ -2,7 +2,7 @@
 // cybermilesd: init, start, devnet, keys, query, tx, export.
 import { coins as makeCoins } from '@cosmjs/stargate';
 import { existsSync, readFileSync } from 'node:fs';
-import { writeFile } from 'node:fs/promises';
+import { readFile, writeFile } from 'node:fs/promises';
 import { homedir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
@@ -12,14 +12,17 @@ import { exportGenesis } from '../node/export-genesis.js';
 import { homePaths } from '../node/home.js';
 import { DEFAULT_PORTS, initHome, readGenesis, writeGenesis, type Ports } from '../node/init-home.js';
 import { runNode } from '../node/run-node.js';
+import { DEFAULT_PORT_BASE, generateTestnet, PORT_OFFSETS, PORT_STRIDE, TESTNET_CHAIN_ID } from '../node/testnet.js';
 import { createLogger } from '../util/logger.js';
 import { connect, connectSigning, DEFAULT_NODE, totalSupply } from './client.js';
 import { ensureDevnet } from './devnet.js';
 import { Keyring } from './keyring.js';
+import { runTestnet } from './testnet-run.js';
 
 const VERSION = (JSON.parse(readFileSync(join(PROJECT_ROOT, 'package.json'), 'utf8')) as { version: string }).version;
 const DEFAULT_HOME = process.env['CYBERMILES_HOME'] ?? join(homedir(), '.cybermiles');
 const DEFAULT_DEVNET_HOME = join(PROJECT_ROOT, '.devnet');
+const DEFAULT_TESTNET_DIR = join(PROJECT_ROOT, '.testnet');
 
 const USAGE = `cybermilesd ${VERSION}: the CyberMiles chain node and CLI
 
@@ -27,6 +30,13 @@ const USAGE = `cybermilesd ${VERSION}: the CyberMiles chain node and CLI
        [--block-interval 1s] [--app-state-from GENESIS.json]
   start [--home DIR] [--check-invariants]
   devnet [--home DIR] [--rpc-port N] [--p2p-port N] [--abci-port N] [--check-invariants]
+         [--block-interval 1s] [--app-state-patch PATCH.json]   (patch merged into app_state on creation)
+  testnet --output DIR [--validators 4] [--chain-id ${TESTNET_CHAIN_ID}] [--block-interval 1s]
+          [--port-base ${DEFAULT_PORT_BASE}] [--hosts H0,H1,…] [--docker] [--app-state-patch PATCH.json]
+          (local: node i listens on port-base + ${PORT_STRIDE}*i + ${PORT_OFFSETS.p2p} (p2p), +${PORT_OFFSETS.rpc} (rpc), +${PORT_OFFSETS.abci} (abci);
+           --docker: default ports in each container, peers by service name node0, node1, …)
+  testnet-run [--output DIR] [--validators 4] [--port-base N] [--block-interval 1s] [--status-interval 5s]
+          [--check-invariants]   (runs a local testnet, creating it on the first run; Ctrl-C stops it)
   keys add NAME [--recover] [--hd-path PATH] [--home DIR]   (--recover reads the mnemonic from stdin)
   keys list [--home DIR]
   keys show NAME [--home DIR]
@@ -38,7 +48,8 @@ const USAGE = `cybermilesd ${VERSION}: the CyberMiles chain node and CLI
   export [--home DIR] [--output FILE]                       (the node must be stopped)
   version
 
-Defaults: --home ${DEFAULT_HOME} (devnet: ${DEFAULT_DEVNET_HOME}), --node ${DEFAULT_NODE}.`;
+Defaults: --home ${DEFAULT_HOME} (devnet: ${DEFAULT_DEVNET_HOME}), --node ${DEFAULT_NODE},
+testnet-run --output ${DEFAULT_TESTNET_DIR}.`;
 
 const OPTIONS = {
   home: { type: 'string' },
@@ -49,12 +60,18 @@ const OPTIONS = {
   'abci-port': { type: 'string' },
   'block-interval': { type: 'string' },
   'app-state-from': { type: 'string' },
+  'app-state-patch': { type: 'string' },
   'check-invariants': { type: 'boolean' },
   recover: { type: 'boolean' },
   'hd-path': { type: 'string' },
   node: { type: 'string' },
   memo: { type: 'string' },
   output: { type: 'string' },
+  validators: { type: 'string' },
+  'port-base': { type: 'string' },
+  hosts: { type: 'string' },
+  docker: { type: 'boolean' },
+  'status-interval': { type: 'string' },
   help: { type: 'boolean', short: 'h' },
 } as const;
 
@@ -84,6 +101,35 @@ function ports(): Ports {
     rpc: num(flags['rpc-port'], DEFAULT_PORTS.rpc),
     p2p: num(flags['p2p-port'], DEFAULT_PORTS.p2p),
     abci: num(flags['abci-port'], DEFAULT_PORTS.abci),
+  };
+}
+
+function intFlag(name: string, value: string | undefined, d: number): number {
+  if (value === undefined) return d;
+  const n = Number(value);
+  if (!Number.isInteger(n) || n <= 0) throw new Error(`--${name} ${value} is not a positive integer`);
+  return n;
+}
+
+/** "5s", "500ms" or a number of seconds, in milliseconds. */
+function durationMs(name: string, value: string | undefined, d: number): number {
+  if (value === undefined) return d;
+  const m = /^(\d+(?:\.\d+)?)(ms|s)?$/.exec(value);
+  if (m === null) throw new Error(`--${name} ${value} is not a duration like 5s or 500ms`);
+  return Math.round(Number(m[1]) * (m[2] === 'ms' ? 1 : 1000));
+}
+
+/** The testnet generator's options shared by `testnet` and `testnet-run`. */
+async function testnetOptions() {
+  const patchFile = flags['app-state-patch'];
+  const appStatePatch = patchFile === undefined ? undefined : (JSON.parse(await readFile(patchFile, 'utf8')) as Record<string, unknown>);
+  return {
+    ...(appStatePatch === undefined ? {} : { appStatePatch }),
+    validators: intFlag('validators', flags.validators, 4),
+    ...(flags['chain-id'] === undefined ? {} : { chainId: flags['chain-id'] }),
+    ...(flags['block-interval'] === undefined ? {} : { blockInterval: flags['block-interval'] }),
+    ...(flags['port-base'] === undefined ? {} : { portBase: intFlag('port-base', flags['port-base'], DEFAULT_PORT_BASE) }),
+    ...(flags.hosts === undefined ? {} : { hosts: flags.hosts.split(',').map((h) => h.trim()) }),
   };
 }
 
@@ -134,10 +180,40 @@ async function main(): Promise<void> {
       return start(home);
     case 'devnet': {
       const devHome = flags.home ?? DEFAULT_DEVNET_HOME;
-      const { info, created } = await ensureDevnet(devHome, ports());
+      const patchFile = flags['app-state-patch'];
+      const appStatePatch = patchFile === undefined ? undefined : (JSON.parse(await readFile(patchFile, 'utf8')) as Record<string, unknown>);
+      const { info, created } = await ensureDevnet(devHome, ports(), {
+        ...(appStatePatch === undefined ? {} : { appStatePatch }),
+        ...(flags['block-interval'] === undefined ? {} : { blockInterval: flags['block-interval'] }),
+      });
       print(info);
       print(`${created ? 'created' : 'resuming'} devnet in ${devHome}; RPC ${info.rpc}; Ctrl-C stops it`);
       return start(devHome);
+    }
+    case 'testnet': {
+      const output = flags.output;
+      if (output === undefined) throw new Error(`testnet needs --output DIR\n\n${USAGE}`);
+      const docker = flags.docker === true;
+      const info = await generateTestnet({ ...(await testnetOptions()), output, mode: docker ? 'docker' : 'local' });
+      print(
+        info.nodes.map((n) => ({ name: n.name, home: join(output, n.home), node_id: n.node_id, p2p: `${n.host}:${n.p2p_port}`, rpc: n.rpc })),
+      );
+      return print(
+        docker
+          ? `generated ${info.nodes.length} docker-mode validators for chain ${info.chain_id} in ${output}; docker-compose.yml expects them in ./testnet-docker: docker compose up`
+          : `generated ${info.nodes.length} validators for chain ${info.chain_id} in ${output}; start each with: cybermilesd start --home ${join(output, 'nodeI')} (or cybermilesd testnet-run --output ${output})`,
+      );
+    }
+    case 'testnet-run': {
+      process.exitCode = await runTestnet({
+        dir: flags.output ?? DEFAULT_TESTNET_DIR,
+        cli: process.argv[1] ?? join(PROJECT_ROOT, 'bin', 'cybermilesd.js'),
+        generate: await testnetOptions(),
+        statusIntervalMs: durationMs('status-interval', flags['status-interval'], 5000),
+        checkInvariants: flags['check-invariants'] === true,
+        out: (line) => print(line),
+      });
+      return;
     }
     case 'keys': {
       const keyring = new Keyring(homePaths(home).keyring);

@@ -1,11 +1,13 @@
 // Runs whole CyberMiles nodes (`cybermilesd` = our app + its CometBFT child) as real processes on
 // free loopback ports, for end-to-end tests. Each node gets its own temporary home, removed by
-// destroy(). Every wait has a timeout; SIGKILL-ed nodes leave no CometBFT behind.
+// destroy(). Every wait has a timeout; SIGKILL-ed nodes leave no CometBFT behind. Multi-validator
+// networks of these nodes: ./testnet.ts.
 import { spawn, type ChildProcess } from 'node:child_process';
-import { createWriteStream, existsSync, readFileSync } from 'node:fs';
+import { createWriteStream, existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
 import { latestHeight, waitForHeight } from './cometbft.js';
 import { freePorts } from './ports.js';
@@ -19,19 +21,31 @@ export interface NodePorts {
   readonly abci: number;
 }
 
+export interface TestNodeOptions {
+  /** The address its RPC listens on (default 127.0.0.1). */
+  readonly rpcHost?: string;
+  /** A command the node runs under, e.g. ['ip', 'netns', 'exec', NS] (it must exec the node, keeping its pid). */
+  readonly wrapper?: readonly string[];
+  /** Extra arguments for the first `devnet` command (app state patch, block interval). */
+  readonly devnetArgs?: readonly string[];
+}
+
 export class TestNode {
   private proc: ChildProcess | undefined;
   private exited: Promise<void> = Promise.resolve();
+  private lastCometbftPid: number | undefined;
+  private paused = false;
 
   constructor(
     readonly home: string,
     readonly ports: NodePorts,
     /** The first command: 'devnet' creates the devnet home; later starts use 'start'. */
     private firstCommand: 'devnet' | 'start',
+    private readonly opts: TestNodeOptions = {},
   ) {}
 
   get rpcUrl(): string {
-    return `http://127.0.0.1:${this.ports.rpc}`;
+    return `http://${this.opts.rpcHost ?? '127.0.0.1'}:${this.ports.rpc}`;
   }
 
   get logFile(): string {
@@ -48,15 +62,23 @@ export class TestNode {
       this.home,
       '--check-invariants',
       ...(this.firstCommand === 'devnet'
-        ? ['--rpc-port', String(this.ports.rpc), '--p2p-port', String(this.ports.p2p), '--abci-port', String(this.ports.abci)]
+        ? ['--rpc-port', String(this.ports.rpc), '--p2p-port', String(this.ports.p2p), '--abci-port', String(this.ports.abci), ...(this.opts.devnetArgs ?? [])]
         : []),
     ];
     this.firstCommand = 'start';
     const log = createWriteStream(this.logFile, { flags: 'a' });
-    const proc = spawn(process.execPath, args, { stdio: ['ignore', 'pipe', 'pipe'] });
+    const [cmd, ...wrapperArgs] = [...(this.opts.wrapper ?? []), process.execPath];
+    const proc = spawn(cmd ?? process.execPath, [...wrapperArgs, ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
     proc.stdout.pipe(log, { end: false });
     proc.stderr.pipe(log, { end: false });
+    // The supervisor logs each CometBFT start with its pid; remember the latest.
+    createInterface({ input: proc.stderr }).on('line', (line) => {
+      if (!line.includes('"cometbft started"')) return;
+      const m = /"pid":(\d+)/.exec(line);
+      if (m !== null) this.lastCometbftPid = Number(m[1]);
+    });
     this.proc = proc;
+    this.paused = false;
     this.exited = new Promise<void>((resolve) =>
       proc.once('exit', () => {
         if (this.proc === proc) this.proc = undefined;
@@ -74,6 +96,7 @@ export class TestNode {
 
   /** The pid of the CometBFT child, from the supervisor's log. */
   cometbftPid(): number | undefined {
+    if (this.lastCometbftPid !== undefined) return this.lastCometbftPid;
     const lines = this.logTail(1_000_000).split('\n').filter((l) => l.includes('"cometbft started"'));
     const last = lines[lines.length - 1];
     const m = last === undefined ? null : /"pid":(\d+)/.exec(last);
@@ -96,6 +119,7 @@ export class TestNode {
     const proc = this.proc;
     if (proc === undefined) return;
     const cometPid = this.cometbftPid();
+    if (this.paused) this.resume();
     proc.kill(signal);
     const timer = setTimeout(() => proc.kill('SIGKILL'), graceMs);
     await this.exited;
@@ -113,6 +137,40 @@ export class TestNode {
     await waitGone(cometPid, 15_000);
   }
 
+  /** SIGKILL the app and its CometBFT at once, as when the machine dies; waits until both are gone. */
+  async crash(): Promise<void> {
+    const proc = this.proc;
+    if (proc === undefined) throw new Error('node not running');
+    const cometPid = this.cometbftPid();
+    if (cometPid !== undefined) signalIfAlive(cometPid, 'SIGKILL');
+    proc.kill('SIGKILL');
+    await this.exited;
+    await waitGone(cometPid, 15_000);
+  }
+
+  /** SIGSTOP the app and its CometBFT: the node freezes, its sockets stay open. */
+  pause(): void {
+    const proc = this.proc;
+    const cometPid = this.cometbftPid();
+    if (proc?.pid === undefined || cometPid === undefined) throw new Error('node not running');
+    signalIfAlive(cometPid, 'SIGSTOP');
+    proc.kill('SIGSTOP');
+    this.paused = true;
+  }
+
+  /** SIGCONT both processes of a paused node. */
+  resume(): void {
+    const proc = this.proc;
+    const cometPid = this.cometbftPid();
+    if (proc !== undefined) proc.kill('SIGCONT');
+    if (cometPid !== undefined) signalIfAlive(cometPid, 'SIGCONT');
+    this.paused = false;
+  }
+
+  isPaused(): boolean {
+    return this.paused;
+  }
+
   /** SIGKILL only the CometBFT child; the supervisor restarts it. */
   killCometbft(): number {
     const pid = this.cometbftPid();
@@ -128,6 +186,14 @@ export class TestNode {
   async destroy(): Promise<void> {
     await this.stop().catch(() => undefined);
     await rm(this.home, { recursive: true, force: true });
+  }
+}
+
+function signalIfAlive(pid: number, signal: NodeJS.Signals): void {
+  try {
+    process.kill(pid, signal);
+  } catch {
+    // already gone
   }
 }
 
@@ -154,12 +220,25 @@ export async function waitGone(pid: number | undefined, timeoutMs: number): Prom
   }
 }
 
+export interface DevnetNodeOptions {
+  /** Merged into the devnet's genesis app state (short escrow windows, small arbiter bonds…). */
+  readonly appStatePatch?: Readonly<Record<string, unknown>>;
+  readonly blockInterval?: string;
+}
+
 /** A fresh single-validator devnet node on free ports, started and past height 1. */
-export async function startDevnetNode(): Promise<TestNode> {
+export async function startDevnetNode(opts: DevnetNodeOptions = {}): Promise<TestNode> {
   const home = await mkdtemp(join(tmpdir(), 'cybermiles-test-'));
   const [rpc, p2p, abci] = await freePorts(3);
   if (rpc === undefined || p2p === undefined || abci === undefined) throw new Error('no free ports');
-  const node = new TestNode(home, { rpc, p2p, abci }, 'devnet');
+  const devnetArgs: string[] = [];
+  if (opts.appStatePatch !== undefined) {
+    const patchFile = join(home, 'app-state-patch.json');
+    writeFileSync(patchFile, JSON.stringify(opts.appStatePatch));
+    devnetArgs.push('--app-state-patch', patchFile);
+  }
+  if (opts.blockInterval !== undefined) devnetArgs.push('--block-interval', opts.blockInterval);
+  const node = new TestNode(home, { rpc, p2p, abci }, 'devnet', { devnetArgs });
   try {
     await node.start({ waitForHeight: 2 });
   } catch (e) {
