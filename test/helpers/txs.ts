@@ -13,6 +13,8 @@ export interface SignOptions {
   readonly messages: readonly Any[];
   readonly memo?: string;
   readonly gas?: bigint;
+  /** Fee in ucmt (none by default). */
+  readonly fee?: bigint;
 }
 
 export async function signTx(o: SignOptions): Promise<TxRaw> {
@@ -20,7 +22,8 @@ export async function signTx(o: SignOptions): Promise<TxRaw> {
   if (account === undefined) throw new Error('no account');
   const pubkey = encodePubkey(encodeSecp256k1Pubkey(account.pubkey));
   const bodyBytes = TxBody.encode(TxBody.fromPartial({ messages: [...o.messages], memo: o.memo ?? '' })).finish();
-  const authInfoBytes = makeAuthInfoBytes([{ pubkey, sequence: o.sequence }], [], Number(o.gas ?? 200_000n), undefined, undefined);
+  const feeAmount = o.fee === undefined ? [] : [{ denom: 'ucmt', amount: o.fee.toString() }];
+  const authInfoBytes = makeAuthInfoBytes([{ pubkey, sequence: o.sequence }], feeAmount, Number(o.gas ?? 200_000n), undefined, undefined);
   const signDoc = makeSignDoc(bodyBytes, authInfoBytes, o.chainId, Number(o.accountNumber));
   const { signed, signature } = await o.wallet.signDirect(account.address, signDoc);
   return TxRaw.fromPartial({ bodyBytes: signed.bodyBytes, authInfoBytes: signed.authInfoBytes, signatures: [fromBase64(signature.signature)] });
