@@ -28,6 +28,8 @@ export interface TestNodeOptions {
   readonly wrapper?: readonly string[];
   /** Extra arguments for the first `devnet` command (app state patch, block interval). */
   readonly devnetArgs?: readonly string[];
+  /** Extra environment variables for the node process. */
+  readonly env?: Readonly<Record<string, string>>;
 }
 
 export class TestNode {
@@ -68,7 +70,10 @@ export class TestNode {
     this.firstCommand = 'start';
     const log = createWriteStream(this.logFile, { flags: 'a' });
     const [cmd, ...wrapperArgs] = [...(this.opts.wrapper ?? []), process.execPath];
-    const proc = spawn(cmd ?? process.execPath, [...wrapperArgs, ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
+    const proc = spawn(cmd ?? process.execPath, [...wrapperArgs, ...args], {
+      stdio: ['ignore', 'pipe', 'pipe'],
+      env: { ...process.env, ...this.opts.env },
+    });
     proc.stdout.pipe(log, { end: false });
     proc.stderr.pipe(log, { end: false });
     // The supervisor logs each CometBFT start with its pid; remember the latest.

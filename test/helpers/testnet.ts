@@ -32,6 +32,8 @@ export interface TestNetworkOptions {
   readonly isolate?: number;
   /** Merged into the genesis app state (`cybermilesd testnet --app-state-patch`). */
   readonly appStatePatch?: Readonly<Record<string, unknown>>;
+  /** Extra environment variables per validator index (test-only switches). */
+  readonly nodeEnv?: ReadonlyArray<Readonly<Record<string, string>> | undefined>;
 }
 
 /**
@@ -168,7 +170,8 @@ export class TestNetwork {
           const home = join(dir, `node${i}`);
           const p = base + PORT_STRIDE * i;
           const ports = { p2p: p + PORT_OFFSETS.p2p, rpc: p + PORT_OFFSETS.rpc, abci: p + PORT_OFFSETS.abci };
-          if (netns === undefined) return new TestNode(home, ports, 'start');
+          const env = opts.nodeEnv?.[i];
+          if (netns === undefined) return new TestNode(home, ports, 'start', env === undefined ? {} : { env });
           if (i !== isolate) return new TestNode(home, ports, 'start', { rpcHost: netns.hostP2pAddr });
           // The isolated node's RPC goes over its own link, which cutOff() leaves alone.
           await patchConfigToml(cometbftConfigPath(home), { rpc: { laddr: `tcp://${netns.nsRpcAddr}:${ports.rpc}` } });
