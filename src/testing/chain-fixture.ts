@@ -1,6 +1,7 @@
 // Test-only: an in-process CyberMiles app driven through ABCI requests with block times and block
 // hashes chosen by the test, plus typed builders for the escrow and arbitration messages and
 // queries. Invariants are checked after every block (a broken one makes FinalizeBlock throw).
+import { PageRequest } from '../generated/cybermiles/base/v1/pagination.js';
 import { createHash } from 'node:crypto';
 import type { Any } from 'cosmjs-types/google/protobuf/any';
 import { TxMsgData } from 'cosmjs-types/cosmos/base/abci/v1beta1/abci';
@@ -292,21 +293,21 @@ export function msgResponse<T>(r: ExecTxResult, codec: { decode(b: Uint8Array): 
 /** Query builders and decoders for escrow and arbitration. */
 export const queries = {
   order: (c: TestChain, orderId: bigint) => c.query(EQ + 'Order', eq.QueryOrderRequest.encode({ orderId }).finish()),
-  ordersByBuyer: (c: TestChain, buyer: string, pagination?: Partial<eq.PageRequest>) =>
+  ordersByBuyer: (c: TestChain, buyer: string, pagination?: Partial<PageRequest>) =>
     c.query(EQ + 'OrdersByBuyer', eq.QueryOrdersByBuyerRequest.encode({ buyer, pagination: page(pagination) }).finish()),
-  ordersBySeller: (c: TestChain, seller: string, pagination?: Partial<eq.PageRequest>) =>
+  ordersBySeller: (c: TestChain, seller: string, pagination?: Partial<PageRequest>) =>
     c.query(EQ + 'OrdersBySeller', eq.QueryOrdersBySellerRequest.encode({ seller, pagination: page(pagination) }).finish()),
   escrowParams: (c: TestChain) => c.query(EQ + 'Params', eq.QueryParamsRequest.encode({}).finish()),
   arbiter: (c: TestChain, address: string) => c.query(AQ + 'Arbiter', aq.QueryArbiterRequest.encode({ address }).finish()),
-  arbiters: (c: TestChain, pagination?: Partial<aq.PageRequest>) =>
+  arbiters: (c: TestChain, pagination?: Partial<PageRequest>) =>
     c.query(AQ + 'Arbiters', aq.QueryArbitersRequest.encode({ pagination: page(pagination) }).finish()),
   case: (c: TestChain, caseId: bigint) => c.query(AQ + 'Case', aq.QueryCaseRequest.encode({ caseId }).finish()),
-  casesByArbiter: (c: TestChain, arbiter: string, pagination?: Partial<aq.PageRequest>) =>
+  casesByArbiter: (c: TestChain, arbiter: string, pagination?: Partial<PageRequest>) =>
     c.query(AQ + 'CasesByArbiter', aq.QueryCasesByArbiterRequest.encode({ arbiter, pagination: page(pagination) }).finish()),
   arbitrationParams: (c: TestChain) => c.query(AQ + 'Params', aq.QueryParamsRequest.encode({}).finish()),
 };
 
-function page(p: Partial<eq.PageRequest> | undefined): eq.PageRequest | undefined {
+function page(p: Partial<PageRequest> | undefined): PageRequest | undefined {
   if (p === undefined) return undefined;
   return { key: new Uint8Array(), offset: 0n, limit: 0n, countTotal: false, reverse: false, ...p };
 }

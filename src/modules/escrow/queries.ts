@@ -3,6 +3,7 @@
 import type { QueryContext, QueryHandler } from '../../app/module.js';
 import { paginate } from '../../app/pagination.js';
 import { Order } from '../../generated/cybermiles/escrow/v1/escrow.js';
+import type { PageRequest } from '../../generated/cybermiles/base/v1/pagination.js';
 import * as q from '../../generated/cybermiles/escrow/v1/query.js';
 import { prefixRange } from '../../store/range.js';
 import { parseAddress } from '../auth/address.js';
@@ -12,7 +13,7 @@ import { byBuyerPrefix, bySellerPrefix, idAtEnd, orderKey } from './keys.js';
 const Q = '/cybermiles.escrow.v1.Query/';
 
 export function escrowQueries(k: EscrowKeeper): Map<string, QueryHandler> {
-  const ordersAt = async (ctx: QueryContext, prefix: Uint8Array, page: q.PageRequest | undefined): Promise<Uint8Array> => {
+  const ordersAt = async (ctx: QueryContext, prefix: Uint8Array, page: PageRequest | undefined): Promise<Uint8Array> => {
     const result = await paginate(ctx.store, prefix, prefixRange(prefix), page, (key) => {
       const raw = ctx.store.get(orderKey(idAtEnd(key)));
       if (raw === undefined) throw new Error(`order index points at missing order ${idAtEnd(key)}`);
