@@ -1,12 +1,13 @@
 // arbitration genesis, in the proto3 JSON of cybermiles.arbitration.v1.GenesisState.
 import { GenesisError } from '../../genesis/json.js';
+import { initParams, parseGenesis } from '../../genesis/proto-genesis.js';
 import { GenesisState } from '../../generated/cybermiles/arbitration/v1/genesis.js';
 import type { KVReader, KVStore } from '../../store/types.js';
 import type { ModuleVault } from '../bank/module-vault.js';
 import { disputeConsistency } from './consistency.js';
 import type { DisputedOrders } from './expected-keepers.js';
 import type { ArbitrationKeeper } from './keeper.js';
-import { DEFAULT_ARBITRATION_PARAMS, setArbitrationParams, validateArbitrationParams } from './params.js';
+import { arbitrationParams } from './params.js';
 
 export async function initArbitrationGenesis(
   k: ArbitrationKeeper,
@@ -16,16 +17,8 @@ export async function initArbitrationGenesis(
   state: unknown,
 ): Promise<void> {
   vault.ensureAccount(store);
-  let g: GenesisState;
-  try {
-    g = GenesisState.fromJSON(state ?? {});
-  } catch (e) {
-    throw new GenesisError(`app_state.arbitration: ${(e as Error).message}`);
-  }
-  const params = g.params ?? DEFAULT_ARBITRATION_PARAMS;
-  const bad = validateArbitrationParams(params);
-  if (bad !== undefined) throw new GenesisError(`app_state.arbitration.params: ${bad}`);
-  setArbitrationParams(store, params);
+  const g = parseGenesis(GenesisState.fromJSON, state, 'arbitration');
+  initParams(store, arbitrationParams, g.params, 'arbitration');
   for (const a of g.arbiters) k.importArbiter(store, a);
   let next = g.nextCaseId === 0n ? 1n : g.nextCaseId;
   for (const c of g.cases) {

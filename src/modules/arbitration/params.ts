@@ -1,6 +1,7 @@
 // arbitration parameters: defaults, validation, and their place in state.
 import { Params } from '../../generated/cybermiles/arbitration/v1/arbitration.js';
-import type { KVReader, KVStore } from '../../store/types.js';
+import { moduleParams } from '../../app/module-params.js';
+import type { KVReader } from '../../store/types.js';
 import { PARAMS_KEY } from './keys.js';
 
 export const DEFAULT_ARBITRATION_PARAMS: Params = {
@@ -21,11 +22,5 @@ export function validateArbitrationParams(p: Params): string | undefined {
   return undefined;
 }
 
-export function getArbitrationParams(store: KVReader): Params {
-  const raw = store.get(PARAMS_KEY);
-  return raw === undefined ? DEFAULT_ARBITRATION_PARAMS : Params.decode(raw);
-}
-
-export function setArbitrationParams(store: KVStore, p: Params): void {
-  store.set(PARAMS_KEY, Params.encode(p).finish());
-}
+export const arbitrationParams = moduleParams(PARAMS_KEY, Params, DEFAULT_ARBITRATION_PARAMS, validateArbitrationParams);
+export const getArbitrationParams = (store: KVReader): Params => arbitrationParams.get(store);

@@ -1,24 +1,16 @@
 // escrow genesis, in the proto3 JSON of cybermiles.escrow.v1.GenesisState.
-import { GenesisError } from '../../genesis/json.js';
+import { initParams, parseGenesis } from '../../genesis/proto-genesis.js';
 import { GenesisState } from '../../generated/cybermiles/escrow/v1/genesis.js';
 import type { Evidence } from '../../generated/cybermiles/escrow/v1/escrow.js';
 import type { KVReader, KVStore } from '../../store/types.js';
 import type { ModuleVault } from '../bank/module-vault.js';
 import type { EscrowKeeper } from './keeper.js';
-import { DEFAULT_ESCROW_PARAMS, setEscrowParams, validateEscrowParams } from './params.js';
+import { escrowParams } from './params.js';
 
 export async function initEscrowGenesis(k: EscrowKeeper, vault: ModuleVault, store: KVStore, state: unknown): Promise<void> {
   vault.ensureAccount(store);
-  let g: GenesisState;
-  try {
-    g = GenesisState.fromJSON(state ?? {});
-  } catch (e) {
-    throw new GenesisError(`app_state.escrow: ${(e as Error).message}`);
-  }
-  const params = g.params ?? DEFAULT_ESCROW_PARAMS;
-  const bad = validateEscrowParams(params);
-  if (bad !== undefined) throw new GenesisError(`app_state.escrow.params: ${bad}`);
-  setEscrowParams(store, params);
+  const g = parseGenesis(GenesisState.fromJSON, state, 'escrow');
+  initParams(store, escrowParams, g.params, 'escrow');
   let next = g.nextOrderId === 0n ? 1n : g.nextOrderId;
   for (const order of g.orders) {
     if (order.id >= next) next = order.id + 1n;

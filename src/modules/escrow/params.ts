@@ -1,6 +1,7 @@
 // escrow parameters: defaults, validation, and their place in state.
 import { Params } from '../../generated/cybermiles/escrow/v1/escrow.js';
-import type { KVReader, KVStore } from '../../store/types.js';
+import { moduleParams } from '../../app/module-params.js';
+import type { KVReader } from '../../store/types.js';
 import { PARAMS_KEY } from './keys.js';
 
 export const DEFAULT_ESCROW_PARAMS: Params = {
@@ -26,11 +27,5 @@ export function validateEscrowParams(p: Params): string | undefined {
   return undefined;
 }
 
-export function getEscrowParams(store: KVReader): Params {
-  const raw = store.get(PARAMS_KEY);
-  return raw === undefined ? DEFAULT_ESCROW_PARAMS : Params.decode(raw);
-}
-
-export function setEscrowParams(store: KVStore, p: Params): void {
-  store.set(PARAMS_KEY, Params.encode(p).finish());
-}
+export const escrowParams = moduleParams(PARAMS_KEY, Params, DEFAULT_ESCROW_PARAMS, validateEscrowParams);
+export const getEscrowParams = (store: KVReader): Params => escrowParams.get(store);

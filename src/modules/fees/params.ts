@@ -1,6 +1,7 @@
 // fees parameters: defaults, validation, and their place in state.
 import { Params } from '../../generated/cybermiles/fees/v1/fees.js';
-import type { KVReader, KVStore } from '../../store/types.js';
+import { moduleParams } from '../../app/module-params.js';
+import type { KVReader } from '../../store/types.js';
 import { parseGasPrice } from './gas-price.js';
 import { PARAMS_KEY } from './keys.js';
 
@@ -25,11 +26,5 @@ export function validateFeesParams(p: Params): string | undefined {
   return undefined;
 }
 
-export function getFeesParams(store: KVReader): Params {
-  const raw = store.get(PARAMS_KEY);
-  return raw === undefined ? DEFAULT_FEES_PARAMS : Params.decode(raw);
-}
-
-export function setFeesParams(store: KVStore, p: Params): void {
-  store.set(PARAMS_KEY, Params.encode(p).finish());
-}
+export const feesParams = moduleParams(PARAMS_KEY, Params, DEFAULT_FEES_PARAMS, validateFeesParams);
+export const getFeesParams = (store: KVReader): Params => feesParams.get(store);

@@ -1,0 +1,27 @@
+// A module's parameters: kept in state as protobuf under one key, defaulted, validated at genesis.
+import type { KVReader, KVStore } from '../store/types.js';
+
+export interface ParamsCodec<P> {
+  encode(p: P): { finish(): Uint8Array };
+  decode(bytes: Uint8Array): P;
+}
+
+export interface ModuleParams<P> {
+  readonly defaults: P;
+  get(store: KVReader): P;
+  set(store: KVStore, p: P): void;
+  /** What is wrong with the params, or undefined when they are valid. */
+  validate(p: P): string | undefined;
+}
+
+export function moduleParams<P>(key: Uint8Array, codec: ParamsCodec<P>, defaults: P, validate: (p: P) => string | undefined): ModuleParams<P> {
+  return {
+    defaults,
+    validate,
+    get: (store) => {
+      const raw = store.get(key);
+      return raw === undefined ? defaults : codec.decode(raw);
+    },
+    set: (store, p) => store.set(key, codec.encode(p).finish()),
+  };
+}
