@@ -91,9 +91,9 @@ async function startedNode(): Promise<TestNode> {
 }
 
 /** A MsgSend of `amount` from account `from` to account `to`, signed by `from` with `sequence`. */
-/** Genesis funds wallets 0-2 (numbers 0-2); the three module accounts take 3-5; later accounts follow. */
+/** Genesis funds wallets 0-2 (numbers 0-2); the four module accounts take 3-6; later accounts follow. */
 function accountNumberOf(index: number): bigint {
-  return BigInt(index < 3 ? index : index + 3);
+  return BigInt(index < 3 ? index : index + 4);
 }
 
 function send(from: number, to: number, amount: bigint, sequence: bigint, extra: Partial<TxOptions> = {}): Promise<Uint8Array> {
@@ -220,8 +220,8 @@ describe('FinalizeBlock', () => {
   it('creates the recipient account on first receipt, with the next account number', async () => {
     const node = await startedNode();
     expect(only((await node.block(2n, [await send(0, 3, 40n, 0n)])).txResults).code).toBe(0);
-    // After the three genesis accounts come the module accounts (fee collector, escrow, arbitration).
-    expect(node.account(addr[3])).toEqual({ accountNumber: 6n, sequence: 0n });
+    // After the three genesis accounts come the module accounts (fee collector, escrow, arbitration, lending).
+    expect(node.account(addr[3])).toEqual({ accountNumber: 7n, sequence: 0n });
     expect(node.balance(addr[3])).toBe(40n);
     // The new account can spend once it carries its public key.
     expect(only((await node.block(3n, [await send(3, 0, 15n, 0n)])).txResults).code).toBe(0);

@@ -7,6 +7,11 @@ import { connectComet, type CometClient } from '@cosmjs/tendermint-rpc';
 import type { Outcome } from '../generated/cybermiles/arbitration/v1/arbitration.js';
 import * as arb from '../generated/cybermiles/arbitration/v1/tx.js';
 import * as esc from '../generated/cybermiles/escrow/v1/tx.js';
+import * as lend from '../generated/cybermiles/lending/v1/tx.js';
+import { setupLendingExtension, type LendingExtension } from './queries.js';
+import type { Ratings, Role } from '../generated/cybermiles/reputation/v1/reputation.js';
+import * as rep from '../generated/cybermiles/reputation/v1/tx.js';
+import { setupReputationExtension, type ReputationExtension } from './queries.js';
 import { setupArbitrationExtension, setupEscrowExtension, type ArbitrationExtension, type EscrowExtension } from './queries.js';
 import { cybermilesRegistry } from './registry.js';
 
@@ -22,7 +27,7 @@ export class TxError extends Error {
   }
 }
 
-export type CyberMilesQueryClient = QueryClient & BankExtension & EscrowExtension & ArbitrationExtension;
+export type CyberMilesQueryClient = QueryClient & BankExtension & EscrowExtension & ArbitrationExtension & LendingExtension & ReputationExtension;
 
 export interface OrderTerms {
   readonly seller: string;
@@ -40,6 +45,34 @@ export interface EvidenceInput {
   readonly uri?: string;
   /** Typically `encryptEvidence(arbiterPubKey, …)`. */
   readonly payload?: Uint8Array;
+}
+
+/** A lender's offer; amounts in ucmt, rates in basis points a year, times in Unix seconds. */
+export interface OfferTerms {
+  readonly amount: bigint;
+  readonly rateBps: number;
+  readonly termSeconds: bigint;
+  /** Collateral the borrower must lock, in basis points of the amount (default 0: unsecured). */
+  readonly collateralRatioBps?: number;
+  readonly minCreditScore?: number;
+  readonly expiresAt: bigint;
+}
+
+/** A borrower's request; its collateral (default 0) is locked when posted. */
+export interface RequestTerms {
+  readonly amount: bigint;
+  readonly maxRateBps: number;
+  readonly termSeconds: bigint;
+  readonly collateral?: bigint;
+  readonly expiresAt: bigint;
+}
+
+export interface Repayment {
+  readonly interestPaid: bigint;
+  readonly principalPaid: bigint;
+  readonly remaining: bigint;
+  readonly closed: boolean;
+  readonly tx: DeliverTxResponse;
 }
 
 interface Response<R> {
@@ -69,7 +102,7 @@ export class CyberMilesClient {
       gasPrice: GasPrice.fromString('0ucmt'),
       broadcastPollIntervalMs: opts.pollIntervalMs ?? 300,
     });
-    const query = QueryClient.withExtensions(comet, setupBankExtension, setupEscrowExtension, setupArbitrationExtension);
+    const query = QueryClient.withExtensions(comet, setupBankExtension, setupEscrowExtension, setupArbitrationExtension, setupLendingExtension, setupReputationExtension);
     return new CyberMilesClient(signing, query, comet, opts.fee ?? 'auto');
   }
 
@@ -187,5 +220,92 @@ export class CyberMilesClient {
       reasoningUri: reasoning.uri ?? '',
     });
     return this.execute(arbiter, '/cybermiles.arbitration.v1.MsgRule', msg, arb.MsgRuleResponse);
+  }
+
+  // ---- lending ----
+
+  async createOffer(lender: string, t: OfferTerms): Promise<{ offerId: bigint; tx: DeliverTxResponse }> {
+    const msg = lend.MsgCreateOffer.fromPartial({
+      lender,
+      amount: t.amount.toString(),
+      rateBps: t.rateBps,
+      termSeconds: t.termSeconds,
+      collateralRatioBps: t.collateralRatioBps ?? 0,
+      minCreditScore: t.minCreditScore ?? 0,
+      expiresAt: t.expiresAt,
+    });
+    const { result, tx } = await this.execute(lender, '/cybermiles.lending.v1.MsgCreateOffer', msg, lend.MsgCreateOfferResponse);
+    return { offerId: result.offerId, tx };
+  }
+
+  cancelOffer(lender: string, offerId: bigint): Promise<unknown> {
+    return this.execute(lender, '/cybermiles.lending.v1.MsgCancelOffer', { lender, offerId }, lend.MsgCancelOfferResponse);
+  }
+
+  async createRequest(borrower: string, t: RequestTerms): Promise<{ requestId: bigint; tx: DeliverTxResponse }> {
+    const msg = lend.MsgCreateRequest.fromPartial({
+      borrower,
+      amount: t.amount.toString(),
+      maxRateBps: t.maxRateBps,
+      termSeconds: t.termSeconds,
+      collateral: (t.collateral ?? 0n).toString(),
+      expiresAt: t.expiresAt,
+    });
+    const { result, tx } = await this.execute(borrower, '/cybermiles.lending.v1.MsgCreateRequest', msg, lend.MsgCreateRequestResponse);
+    return { requestId: result.requestId, tx };
+  }
+
+  cancelRequest(borrower: string, requestId: bigint): Promise<unknown> {
+    return this.execute(borrower, '/cybermiles.lending.v1.MsgCancelRequest', { borrower, requestId }, lend.MsgCancelRequestResponse);
+  }
+
+  /** Takes an offer, locking `collateral` ucmt (at least the offer's ratio of its amount). */
+  async takeOffer(borrower: string, offerId: bigint, collateral: bigint): Promise<{ loanId: bigint; tx: DeliverTxResponse }> {
+    const msg = lend.MsgTakeOffer.fromPartial({ borrower, offerId, collateral: collateral.toString() });
+    const { result, tx } = await this.execute(borrower, '/cybermiles.lending.v1.MsgTakeOffer', msg, lend.MsgTakeOfferResponse);
+    return { loanId: result.loanId, tx };
+  }
+
+  /** Funds a request at `rateBps` (at most its maximum); the amount goes to the borrower. */
+  async fundRequest(lender: string, requestId: bigint, rateBps: number): Promise<{ loanId: bigint; tx: DeliverTxResponse }> {
+    const msg = lend.MsgFundRequest.fromPartial({ lender, requestId, rateBps });
+    const { result, tx } = await this.execute(lender, '/cybermiles.lending.v1.MsgFundRequest', msg, lend.MsgFundRequestResponse);
+    return { loanId: result.loanId, tx };
+  }
+
+  /** Repays `amount` ucmt (interest first, then principal), or with 'all' everything owed at the tx's block time. */
+  async repay(borrower: string, loanId: bigint, amount: bigint | 'all'): Promise<Repayment> {
+    const msg = lend.MsgRepay.fromPartial({ borrower, loanId, amount: amount === 'all' ? '' : amount.toString(), all: amount === 'all' });
+    const { result, tx } = await this.execute(borrower, '/cybermiles.lending.v1.MsgRepay', msg, lend.MsgRepayResponse);
+    return {
+      interestPaid: BigInt(result.interestPaid),
+      principalPaid: BigInt(result.principalPaid),
+      remaining: BigInt(result.remaining),
+      closed: result.closed,
+      tx,
+    };
+  }
+
+  // ---- reputation ----
+
+  /**
+   * The buyer's review of the seller (item_as_described, shipping, communication: 1 to 5) or the
+   * seller's of the buyer (conduct, communication); the rest stay 0.
+   */
+  async submitReview(
+    reviewer: string,
+    orderId: bigint,
+    ratings: Partial<Ratings>,
+    text: { hash?: Uint8Array; uri?: string } = {},
+  ): Promise<{ role: Role; rating: bigint; weight: bigint; tx: DeliverTxResponse }> {
+    const msg = rep.MsgSubmitReview.fromPartial({ reviewer, orderId, ratings, textHash: text.hash ?? new Uint8Array(), textUri: text.uri ?? '' });
+    const { result, tx } = await this.execute(reviewer, '/cybermiles.reputation.v1.MsgSubmitReview', msg, rep.MsgSubmitReviewResponse);
+    return { role: result.role, rating: result.rating, weight: result.weight, tx };
+  }
+
+  /** The reviewed side's answer to the review of it on that order. */
+  replyToReview(sender: string, orderId: bigint, text: { hash?: Uint8Array; uri?: string } = {}): Promise<unknown> {
+    const msg = rep.MsgReplyToReview.fromPartial({ sender, orderId, textHash: text.hash ?? new Uint8Array(), textUri: text.uri ?? '' });
+    return this.execute(sender, '/cybermiles.reputation.v1.MsgReplyToReview', msg, rep.MsgReplyToReviewResponse);
   }
 }

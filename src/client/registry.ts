@@ -3,6 +3,8 @@ import { Registry, type GeneratedType } from '@cosmjs/proto-signing';
 import { defaultRegistryTypes } from '@cosmjs/stargate';
 import * as arbitration from '../generated/cybermiles/arbitration/v1/tx.js';
 import * as escrow from '../generated/cybermiles/escrow/v1/tx.js';
+import * as lending from '../generated/cybermiles/lending/v1/tx.js';
+import * as reputation from '../generated/cybermiles/reputation/v1/tx.js';
 
 export const escrowTypes: ReadonlyArray<[string, GeneratedType]> = [
   ['/cybermiles.escrow.v1.MsgCreateOrder', escrow.MsgCreateOrder],
@@ -24,6 +26,21 @@ export const arbitrationTypes: ReadonlyArray<[string, GeneratedType]> = [
   ['/cybermiles.arbitration.v1.MsgRule', arbitration.MsgRule],
 ];
 
+export const lendingTypes: ReadonlyArray<[string, GeneratedType]> = [
+  ['/cybermiles.lending.v1.MsgCreateOffer', lending.MsgCreateOffer],
+  ['/cybermiles.lending.v1.MsgCancelOffer', lending.MsgCancelOffer],
+  ['/cybermiles.lending.v1.MsgCreateRequest', lending.MsgCreateRequest],
+  ['/cybermiles.lending.v1.MsgCancelRequest', lending.MsgCancelRequest],
+  ['/cybermiles.lending.v1.MsgTakeOffer', lending.MsgTakeOffer],
+  ['/cybermiles.lending.v1.MsgFundRequest', lending.MsgFundRequest],
+  ['/cybermiles.lending.v1.MsgRepay', lending.MsgRepay],
+];
+
+export const reputationTypes: ReadonlyArray<[string, GeneratedType]> = [
+  ['/cybermiles.reputation.v1.MsgSubmitReview', reputation.MsgSubmitReview],
+  ['/cybermiles.reputation.v1.MsgReplyToReview', reputation.MsgReplyToReview],
+];
+
 export function cybermilesRegistry(): Registry {
-  return new Registry([...defaultRegistryTypes, ...escrowTypes, ...arbitrationTypes]);
+  return new Registry([...defaultRegistryTypes, ...escrowTypes, ...arbitrationTypes, ...lendingTypes, ...reputationTypes]);
 }

@@ -26,6 +26,8 @@ import { DEFAULT_ARBITRATION_PARAMS } from '../modules/arbitration/params.js';
 import { moduleAddress, parseAddress } from '../modules/auth/address.js';
 import { lockedBy } from '../modules/escrow/keeper.js';
 import { DEFAULT_ESCROW_PARAMS } from '../modules/escrow/params.js';
+import { Params as ReputationParams } from '../generated/cybermiles/reputation/v1/reputation.js';
+import { DEFAULT_REPUTATION_PARAMS } from '../modules/reputation/params.js';
 import { CommitStore } from '../store/commit-store.js';
 import { silentLogger } from '../util/logger.js';
 import { makeTempDir, removeDir, PERMISSIVE_FEES } from './app-fixture.js';
@@ -107,6 +109,7 @@ export interface ChainOptions {
   readonly funded?: number;
   readonly escrowParams?: Partial<EscrowParams>;
   readonly arbitrationParams?: Partial<ArbitrationParams>;
+  readonly reputationParams?: Partial<ReputationParams>;
   /** Replaces the generated app_state entirely (genesis import tests). */
   readonly appState?: Record<string, unknown>;
   readonly genesisSeconds?: bigint;
@@ -280,6 +283,7 @@ export function defaultAppState(wallet: TestWallet, opts: ChainOptions): Record<
     fees: PERMISSIVE_FEES,
     escrow: { params: EscrowParams.toJSON({ ...DEFAULT_ESCROW_PARAMS, ...opts.escrowParams }) },
     arbitration: { params: ArbitrationParams.toJSON({ ...DEFAULT_ARBITRATION_PARAMS, ...opts.arbitrationParams }) },
+    reputation: { params: ReputationParams.toJSON({ ...DEFAULT_REPUTATION_PARAMS, ...opts.reputationParams }) },
   };
 }
 

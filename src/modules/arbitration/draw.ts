@@ -1,4 +1,4 @@
-// The deterministic arbiter draw: weighted by the arbiters' weights (bond today), seeded by the
+// The deterministic arbiter draw: weighted by the arbiters' weights (bond × reputation), seeded by the
 // hash of the block the draw happens in, the case id and the draw number. Every node computes the
 // same result; no party chooses the seed. (A block proposer could in principle grind block hashes;
 // the weighting by bond makes a captured draw expensive.)

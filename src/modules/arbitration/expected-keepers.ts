@@ -24,11 +24,26 @@ export interface DisputedOrders {
 }
 
 /**
- * How much an arbiter weighs in the draw. Today its bond; [reputation] will multiply in its
- * standing through this interface.
+ * How much an arbiter weighs in the draw, at block time `now`. The app passes reputation's
+ * weights: bond × (0.5 + score/5), from 0.5× to 1.5× the bond (see README, "Reputation").
+ * `bondWeights` is the bond alone.
  */
 export interface ArbiterWeights {
-  weight(store: KVReader, arbiter: string, bond: bigint): bigint;
+  weight(store: KVReader, arbiter: string, bond: bigint, now: bigint): bigint;
 }
 
 export const bondWeights: ArbiterWeights = { weight: (_store, _arbiter, bond) => bond };
+
+/** One arbiter's part in one case; the order's value is its price in ucmt. */
+export interface ArbiterRecord {
+  readonly arbiter: string;
+  readonly caseId: bigint;
+  readonly orderId: bigint;
+  readonly orderValue: bigint;
+}
+
+/** Told of each ruling and each missed ruling deadline; reputation implements it. */
+export interface ArbiterHooks {
+  onCaseRuled(ctx: TxContext, record: ArbiterRecord): void;
+  onDeadlineMissed(ctx: TxContext, record: ArbiterRecord): void;
+}

@@ -258,12 +258,15 @@ describe('import into a fresh app', () => {
     expect(b.arbiter(addr(ARBS[4]))?.status).toBe(ArbiterStatus.ARBITER_STATUS_ACTIVE);
     const hash = blockHashOf(7n, 'after-import');
     const caseId = b.keepers.arbitration.nextCaseId(b.store);
-    // The eligible pool as the keeper should see it: active, not a party, never traded with one.
+    // The eligible pool as the keeper should see it: active, not a party, never traded with one,
+    // weighted by bond × reputation factor at the draw's block time (two blocks to open and
+    // accept the order, the dispute in the third).
+    const drawTime = b.now + 3n;
     const eligible: { address: string; weight: bigint }[] = [];
     for await (const x of b.keepers.arbitration.iterateArbiters(b.store)) {
       if (x.status !== ArbiterStatus.ARBITER_STATUS_ACTIVE) continue;
       if ([BUYER, SELLER].some((p) => b.keepers.escrow.haveTraded(b.store, x.address, addr(p)))) continue;
-      eligible.push({ address: x.address, weight: BigInt(x.bond) });
+      eligible.push({ address: x.address, weight: b.keepers.reputation.arbiterWeight(b.store, x.address, BigInt(x.bond), drawTime) });
     }
     expect(eligible.map((x) => x.address)).not.toContain(addr(ARBS[4]));
     const draw = async (c: TestChain): Promise<string> => {
@@ -274,6 +277,7 @@ describe('import into a fresh app', () => {
     expect(a.now).toBe(b.now);
     const da = await draw(a);
     const db = await draw(b);
+    expect(b.now).toBe(drawTime);
     expect(db).toBe(da);
     expect(db).toBe(weightedPick(eligible, drawSeed(hash, caseId, 1)));
     await sameAnswers();

@@ -33,7 +33,7 @@ import {
   ErrTextTooLong,
 } from './errors.js';
 import { ArbitrationEvents, arbiterEvent, caseEvent } from './events.js';
-import type { ArbitrationBank, ArbiterWeights, DisputedOrders } from './expected-keepers.js';
+import type { ArbitrationBank, ArbiterHooks, ArbiterWeights, DisputedOrders } from './expected-keepers.js';
 import {
   ARBITER_PREFIX,
   arbiterKey,
@@ -62,11 +62,19 @@ export interface RulingInput {
 }
 
 export class ArbitrationKeeper {
+  private hooks: ArbiterHooks | undefined;
+
   constructor(
     private readonly bank: ArbitrationBank,
     private readonly orders: DisputedOrders,
     private readonly weights: ArbiterWeights,
   ) {}
+
+  /** Set once by app.ts: who hears of rulings and missed deadlines (reputation). */
+  setHooks(hooks: ArbiterHooks): void {
+    if (this.hooks !== undefined) throw new Error('arbitration hooks set twice');
+    this.hooks = hooks;
+  }
 
   params(store: KVReader): Params {
     return getArbitrationParams(store);
@@ -190,7 +198,7 @@ export class ArbitrationKeeper {
       if (a.status !== ArbiterStatus.ARBITER_STATUS_ACTIVE) continue;
       if (a.address === c.buyer || a.address === c.seller || c.excluded.includes(a.address)) continue;
       if (this.orders.haveTraded(ctx.store, a.address, c.buyer) || this.orders.haveTraded(ctx.store, a.address, c.seller)) continue;
-      const weight = this.weights.weight(ctx.store, a.address, BigInt(a.bond));
+      const weight = this.weights.weight(ctx.store, a.address, BigInt(a.bond), ctx.block.timeSeconds);
       if (weight > 0n) out.push({ address: a.address, weight });
     }
     return out;
@@ -334,6 +342,7 @@ export class ArbitrationKeeper {
         ['arbiter_fee', deposit.toString()],
       ]),
     );
+    this.hooks?.onCaseRuled(ctx, { arbiter: c.arbiter, caseId: c.id, orderId: c.orderId, orderValue: price });
   }
 
   /** A missed ruling deadline: part of the bond is burned, the case goes to a new arbiter. */
@@ -350,6 +359,8 @@ export class ArbitrationKeeper {
     }
     this.setArbiter(ctx.store, a);
     ctx.events.emit(caseEvent(ArbitrationEvents.missed, c, [['penalty', penalty.toString()], ['bond', a.bond]]));
+    const { price } = this.orders.amountsOf(ctx.store, c.orderId);
+    this.hooks?.onDeadlineMissed(ctx, { arbiter: c.arbiter, caseId: c.id, orderId: c.orderId, orderValue: price });
     this.releaseArbiter(ctx, c);
     await this.redraw(ctx, c);
   }

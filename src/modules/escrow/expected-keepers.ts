@@ -17,3 +17,19 @@ export interface EscrowBank {
 export interface DisputeHooks {
   onDisputeRaised(ctx: TxContext, order: Order): Promise<{ caseId: bigint; arbiter: string }>;
 }
+
+/** How an order closed. `sellerAmount` is what the seller got of the price. */
+export type OrderOutcome =
+  | { readonly kind: 'completed' }
+  | { readonly kind: 'settled'; readonly sellerAmount: bigint }
+  | { readonly kind: 'ruled'; readonly sellerAmount: bigint; readonly arbiter: string }
+  /** No arbiter could take the dispute: everyone got back what it locked. */
+  | { readonly kind: 'unwound' };
+
+/**
+ * Called after an order closes as completed, settled or resolved (ruled or unwound), with the
+ * order in its final state; reputation implements it (records trades, counts lost disputes).
+ */
+export interface OrderHooks {
+  onOrderClosed(ctx: TxContext, order: Order, outcome: OrderOutcome): void;
+}

@@ -25,7 +25,7 @@ import {
   ErrTooMuchEvidence,
 } from './errors.js';
 import { EscrowEvents, orderEvent, statusName } from './events.js';
-import type { DisputeHooks, EscrowBank } from './expected-keepers.js';
+import type { DisputeHooks, EscrowBank, OrderHooks, OrderOutcome } from './expected-keepers.js';
 import {
   byBuyerKey,
   bySellerKey,
@@ -92,6 +92,7 @@ function checkHash(hash: Uint8Array, field: string): void {
 
 export class EscrowKeeper {
   private hooks: DisputeHooks | undefined;
+  private orderHooks: OrderHooks | undefined;
 
   constructor(private readonly bank: EscrowBank) {}
 
@@ -99,6 +100,16 @@ export class EscrowKeeper {
   setHooks(hooks: DisputeHooks): void {
     if (this.hooks !== undefined) throw new Error('escrow hooks set twice');
     this.hooks = hooks;
+  }
+
+  /** Set once by app.ts: who hears of closed orders (reputation). Without it nobody does. */
+  setOrderHooks(hooks: OrderHooks): void {
+    if (this.orderHooks !== undefined) throw new Error('escrow order hooks set twice');
+    this.orderHooks = hooks;
+  }
+
+  private closed(ctx: TxContext, order: Order, outcome: OrderOutcome): void {
+    this.orderHooks?.onOrderClosed(ctx, order, outcome);
   }
 
   params(store: KVReader): Params {
@@ -297,6 +308,7 @@ export class EscrowKeeper {
     this.pay(ctx, order.seller, BigInt(order.price) + deposit);
     this.pay(ctx, order.buyer, deposit);
     this.transition(ctx, order, OrderStatus.ORDER_STATUS_COMPLETED, EscrowEvents.completed, [['trigger', trigger]]);
+    this.closed(ctx, order, { kind: 'completed' });
   }
 
   confirm(ctx: TxContext, sender: string, id: bigint): void {
@@ -344,6 +356,7 @@ export class EscrowKeeper {
     this.pay(ctx, order.seller, amount + deposit);
     this.pay(ctx, order.buyer, BigInt(order.price) - amount + deposit);
     this.transition(ctx, order, OrderStatus.ORDER_STATUS_SETTLED, EscrowEvents.settled, [['seller_amount', amount.toString()]]);
+    this.closed(ctx, order, { kind: 'settled', sellerAmount: amount });
   }
 
   async raiseDispute(
@@ -437,6 +450,7 @@ export class EscrowKeeper {
       ['arbiter', r.arbiter],
       ['seller_amount', r.sellerAmount.toString()],
     ]);
+    this.closed(ctx, order, { kind: 'ruled', sellerAmount: r.sellerAmount, arbiter: r.arbiter });
   }
 
   /** No arbiter could be found: the deal is unwound, everyone gets back what it locked. */
@@ -447,6 +461,7 @@ export class EscrowKeeper {
     this.pay(ctx, order.buyer, BigInt(order.price) + deposit);
     this.pay(ctx, order.seller, deposit);
     this.transition(ctx, order, OrderStatus.ORDER_STATUS_RESOLVED, EscrowEvents.resolved, [['arbiter', ''], ['unwound', 'true']]);
+    this.closed(ctx, order, { kind: 'unwound' });
   }
 
   /** Completes shipped orders whose dispute window passed: bounded work, in release-time order. */
