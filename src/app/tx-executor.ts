@@ -4,22 +4,76 @@
 import { TxMsgData } from 'cosmjs-types/cosmos/base/abci/v1beta1/abci';
 import type { Any } from 'cosmjs-types/google/protobuf/any';
 import { EventManager, makeEvent } from '../events/event.js';
-import type { CacheStore } from '../store/types.js';
-import { runAnte, type AnteDeps } from '../tx/ante.js';
+import type { CacheStore, KVReader } from '../store/types.js';
+import { recordVerified, runAnte, signaturesToVerify, type AnteDeps, type PendingSignature } from '../tx/ante.js';
+import { sharedSigVerifier, type SigVerifier } from '../tx/sig-verify-pool.js';
 import { decodeTx, type DecodedTx, type MsgLookup } from '../tx/decode.js';
 import { GasKVStore } from '../tx/gas-kv-store.js';
+import { sha256 } from '../tx/hash.js';
+import { latin1 } from '../store/bytes.js';
 import { InfiniteGasMeter, LimitedGasMeter, type GasMeter } from '../tx/gas.js';
 import type { BlockInfo, ExecMode, TxContext } from './module.js';
 import { failure, isChainError, type TxOutcome } from './tx-result.js';
 
+/**
+ * Decoded txs by their bytes. CometBFT hands the app the same bytes up to five times (CheckTx,
+ * PrepareProposal, ProcessProposal, FinalizeBlock, and CheckTx again on every recheck); decoding is
+ * a pure function of the bytes (the message lookup and auth params are fixed at wiring), so it is
+ * done once. Entries are immutable; the oldest goes first when the cache is full. Failed decodes
+ * are not kept.
+ */
+export const DECODE_CACHE_SIZE = 16_384;
+
+/** Fewer signatures than this to verify ahead are left to the ante (see preverify). */
+export const PREVERIFY_MIN_BATCH = 32;
+
 export class TxExecutor {
+  readonly #decoded = new Map<string, DecodedTx>();
+
   constructor(
     private readonly lookup: MsgLookup,
     private readonly ante: AnteDeps,
+    /** Where signatures are verified ahead of execution (worker threads by default). */
+    private readonly verifier: SigVerifier = sharedSigVerifier(),
   ) {}
 
+  /**
+   * Verifies, on the verifier's threads, the signatures the ante would verify when the txs run
+   * against `state`, and remembers the results; the ante then finds them known. Only work moves:
+   * undecodable txs are skipped, and anything not verified here the ante verifies itself. Fewer
+   * than `minBatch` signatures are left to the ante: a round trip to a worker thread costs more
+   * than verifying a few inline.
+   */
+  async preverify(state: KVReader, txs: readonly Uint8Array[], chainId: string, minBatch = PREVERIFY_MIN_BATCH): Promise<void> {
+    const pending: PendingSignature[] = [];
+    for (const bytes of txs) {
+      let tx: DecodedTx;
+      try {
+        tx = this.decode(bytes);
+      } catch {
+        continue;
+      }
+      for (const p of signaturesToVerify(state, tx, chainId, this.ante)) pending.push(p);
+    }
+    if (pending.length === 0 || pending.length < minBatch) return;
+    recordVerified(pending, await this.verifier.verify(pending), this.ante);
+  }
+
   decode(bytes: Uint8Array): DecodedTx {
-    return decodeTx(bytes, this.lookup, this.ante.params);
+    // Keyed by SHA-256 of the bytes (a short key hashes faster in a Map than the tx itself).
+    const key = latin1(sha256(bytes));
+    const known = this.#decoded.get(key);
+    if (known !== undefined) return known;
+    // Decode from a copy: the request's bytes may be a view into a larger socket buffer, which a
+    // cached entry must not keep alive.
+    const tx = decodeTx(bytes.slice(), this.lookup, this.ante.params);
+    const cache = this.#decoded;
+    if (cache.size >= DECODE_CACHE_SIZE) {
+      const oldest = cache.keys().next();
+      if (oldest.done !== true) cache.delete(oldest.value);
+    }
+    cache.set(key, tx);
+    return tx;
   }
 
   async execute(parent: CacheStore, bytes: Uint8Array, block: BlockInfo, mode: ExecMode): Promise<TxOutcome> {

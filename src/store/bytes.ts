@@ -9,9 +9,19 @@ export function asBuffer(bytes: Uint8Array): Buffer {
   return Buffer.isBuffer(bytes) ? bytes : Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
 }
 
+// Buffer's latin1Slice (what buf.toString('latin1') calls) also works on a plain Uint8Array, which
+// saves making a Buffer view for every key: a third of the cost of a short key's conversion.
+// Undocumented, so it is looked up once with a fallback.
+type Latin1Slice = (this: Uint8Array, start: number, end: number) => string;
+const latin1Slice = (Buffer.prototype as unknown as { latin1Slice?: Latin1Slice }).latin1Slice;
+
+/** Bytes -> latin1 string (one code unit per byte). */
+export const latin1: (bytes: Uint8Array) => string =
+  typeof latin1Slice === 'function' ? (bytes) => latin1Slice.call(bytes, 0, bytes.length) : (bytes) => asBuffer(bytes).toString('latin1');
+
 /** Key bytes -> latin1 string whose code-unit order equals the byte order. */
 export function toKeyString(bytes: Uint8Array): string {
-  return asBuffer(bytes).toString('latin1');
+  return latin1(bytes);
 }
 
 /** latin1 string -> fresh key bytes (a copy). */

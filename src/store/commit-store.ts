@@ -19,7 +19,8 @@ import { CacheLayer } from './cache-store.js';
 import { iteratePrefix } from './level-iterate.js';
 import { StagedNodeDB } from './node-db.js';
 import { buildProofOps } from './proof.js';
-import { EMPTY_TRIE_ROOT, decodeLeafValue, encodeLeafValue, openStateTrie } from './trie.js';
+import { EMPTY_TRIE_ROOT, decodeLeafValue, encodeLeafValue, openStateTrie, sha256 } from './trie.js';
+import { applyBatch, type PathChange } from './batch-trie.js';
 import type { CommittedNodeReader } from './node-db.js';
 import type { CacheStore, KeyRange, KVReader } from './types.js';
 
@@ -43,6 +44,12 @@ export interface CommitStoreOptions {
   readonly levelCacheBytes?: number;
   /** LevelDB write buffer (memtable) in bytes. Default 16 MiB. */
   readonly levelWriteBufferBytes?: number;
+  /**
+   * How stage() updates the trie: 'batch' (default) applies the block's changes in one pass
+   * (batch-trie.ts); 'per-key' puts them one by one through the library's trie (same root; kept
+   * for comparison in bench/store.ts).
+   */
+  readonly trieUpdate?: 'batch' | 'per-key';
 }
 
 export interface StateProof {
@@ -81,6 +88,7 @@ export class CommitStore implements KVReader {
   readonly #values: BoundedCache<Uint8Array | null>;
   readonly #nodes: BoundedCache<Uint8Array>;
   readonly #readNode: CommittedNodeReader;
+  readonly #perKey: boolean;
   #height: bigint;
   #appHash: Uint8Array;
   #root: Uint8Array;
@@ -97,8 +105,11 @@ export class CommitStore implements KVReader {
     this.#db = db;
     this.#logger = opts.logger;
     this.#sync = opts.sync ?? true;
+    this.#perKey = opts.trieUpdate === 'per-key';
     this.#values = new BoundedCache(opts.readCacheSize ?? 100_000);
-    this.#nodes = new BoundedCache(opts.nodeCacheSize ?? 50_000, { lru: true });
+    // First in, first out: the nodes read next are mostly those the last blocks wrote (added at
+    // commit), and an LRU's reordering on every hit cost more than it saved.
+    this.#nodes = new BoundedCache(opts.nodeCacheSize ?? 50_000);
     this.#height = meta.height;
     this.#appHash = meta.appHash;
     this.#root = meta.root;
@@ -214,27 +225,40 @@ export class CommitStore implements KVReader {
     this.#busy = 'stage';
     try {
       const nodeDb = new StagedNodeDB(this.#readNode);
-      const trie = openStateTrie(nodeDb, this.#root);
       const effective: StateChange[] = [];
       for (const change of changes) {
         const [key, value] = change;
         const current = this.get(key);
-        if (value === undefined) {
-          if (current === undefined) continue;
-          await trie.del(key);
-        } else {
-          if (current !== undefined && bytesEqual(current, value)) continue;
-          await trie.put(key, encodeLeafValue(value));
-        }
+        if (value === undefined ? current === undefined : current !== undefined && bytesEqual(current, value)) continue;
         effective.push(change);
       }
-      const root = Uint8Array.from(trie.root());
+      const root = this.#perKey ? await this.#stagePerKey(nodeDb, effective) : this.#stageBatch(nodeDb, effective);
       this.#staged = { height, changes: effective, nodes: nodeDb.pending, root };
       this.#logger?.debug('state staged', { height, keys: effective.length, nodes: nodeDb.pending.size, appHash: root });
       return copyBytes(root);
     } finally {
       this.#busy = undefined;
     }
+  }
+
+  /** All effective changes in one pass over the trie (see batch-trie.ts). */
+  #stageBatch(nodeDb: StagedNodeDB, effective: readonly StateChange[]): Uint8Array {
+    const changes: PathChange[] = effective.map(([key, value]) => ({ path: sha256(key), value: value === undefined ? null : encodeLeafValue(value) }));
+    const { root, puts, dels } = applyBatch(nodeDb, this.#root, EMPTY_TRIE_ROOT, changes, sha256);
+    // Deletions first: a node replaced and rebuilt identically ends up stored.
+    nodeDb.applyOps(dels.map((key) => ({ type: 'del' as const, key })));
+    nodeDb.applyOps(puts.map(([key, value]) => ({ type: 'put' as const, key, value })));
+    return Uint8Array.from(root);
+  }
+
+  /** One library put/del per change (the library's own update path). */
+  async #stagePerKey(nodeDb: StagedNodeDB, effective: readonly StateChange[]): Promise<Uint8Array> {
+    const trie = openStateTrie(nodeDb, this.#root);
+    for (const [key, value] of effective) {
+      if (value === undefined) await trie.del(key);
+      else await trie.put(key, encodeLeafValue(value));
+    }
+    return Uint8Array.from(trie.root());
   }
 
   /** Drops a staged block without writing it. */
@@ -282,8 +306,12 @@ export class CommitStore implements KVReader {
     this.#staged = undefined;
     const values = this.#values;
     for (const [key, value] of staged.changes) values.update(toKeyString(key), value ?? null);
+    // New nodes are the ones the next block reads first (the top of the trie changes every block).
     const nodes = this.#nodes;
-    for (const [hex, node] of staged.nodes) if (node === undefined) nodes.delete(hex);
+    for (const [hex, node] of staged.nodes) {
+      if (node === undefined) nodes.delete(hex);
+      else nodes.set(hex, node);
+    }
     this.#logger?.debug('state committed', { height: staged.height, appHash: staged.root });
   }
 

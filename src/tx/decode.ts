@@ -3,7 +3,7 @@
 import { SignMode } from 'cosmjs-types/cosmos/tx/signing/v1beta1/signing';
 import { AuthInfo, TxBody, TxRaw } from 'cosmjs-types/cosmos/tx/v1beta1/tx';
 import { PubKey } from 'cosmjs-types/cosmos/crypto/secp256k1/keys';
-import { createHash } from 'node:crypto';
+import { sha256 } from './hash.js';
 import type { AnyMsgHandler } from '../app/module.js';
 import { ChainError } from '../errors/chain-error.js';
 import {
@@ -133,7 +133,7 @@ export function decodeTx(bytes: Uint8Array, lookup: MsgLookup, params: AuthParam
 
   return {
     bytes,
-    hash: new Uint8Array(createHash('sha256').update(bytes).digest()),
+    hash: sha256(bytes),
     bodyBytes: raw.bodyBytes,
     authInfoBytes: raw.authInfoBytes,
     body,

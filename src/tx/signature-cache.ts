@@ -1,14 +1,29 @@
 // Remembers signatures already found valid, so that a tx verified in CheckTx is not verified again
-// in FinalizeBlock. Validity is a pure function of (digest, signature, pubkey), so the cache cannot
-// change any result; it only saves work. Bounded, oldest entries dropped first.
-import { createHash } from 'node:crypto';
+// in FinalizeBlock, and (separately) signatures a verifier ahead of execution found invalid, so
+// that the ante does not verify them a second time. Validity is a pure function of (digest,
+// signature, pubkey), so the cache cannot change any result; it only saves work. Bounded, oldest
+// entries dropped first.
+import { sha256 } from './hash.js';
+
+function addBounded(set: Set<string>, key: string, capacity: number): void {
+  if (set.size >= capacity) {
+    const oldest = set.values().next();
+    if (oldest.done !== true) set.delete(oldest.value);
+  }
+  set.add(key);
+}
 
 export class SignatureCache {
   private readonly entries = new Set<string>();
+  private readonly invalid = new Set<string>();
   constructor(private readonly capacity = 100_000) {}
 
   static key(digest: Uint8Array, sig: Uint8Array, pubkey: Uint8Array): string {
-    return createHash('sha256').update(digest).update(sig).update(pubkey).digest('base64');
+    const all = new Uint8Array(digest.length + sig.length + pubkey.length);
+    all.set(digest, 0);
+    all.set(sig, digest.length);
+    all.set(pubkey, digest.length + sig.length);
+    return Buffer.from(sha256(all)).toString('base64');
   }
 
   has(key: string): boolean {
@@ -16,11 +31,15 @@ export class SignatureCache {
   }
 
   add(key: string): void {
-    if (this.entries.size >= this.capacity) {
-      const oldest = this.entries.values().next();
-      if (oldest.done !== true) this.entries.delete(oldest.value);
-    }
-    this.entries.add(key);
+    addBounded(this.entries, key, this.capacity);
+  }
+
+  isInvalid(key: string): boolean {
+    return this.invalid.has(key);
+  }
+
+  addInvalid(key: string): void {
+    addBounded(this.invalid, key, Math.max(1, this.capacity >> 4));
   }
 
   get size(): number {

@@ -5,17 +5,46 @@ import { ErrInvalidAddress } from '../../errors/sdk-errors.js';
 
 export const BECH32_PREFIX = 'cmt';
 
+// bech32 encoding and decoding are pure but not cheap (a checksum over every character, twice
+// for a parse), and a transfer converts the same few addresses about a dozen times between CheckTx
+// and FinalizeBlock. Both directions are memoised in bounded maps (oldest entry dropped first);
+// only successful parses are remembered, and callers get their own copy of the bytes.
+const MEMO_SIZE = 50_000;
+const parsed = new Map<string, Uint8Array>();
+const encoded = new Map<string, string>();
+
+function remember<V>(map: Map<string, V>, key: string, value: V): void {
+  if (map.size >= MEMO_SIZE) {
+    const oldest = map.keys().next();
+    if (oldest.done !== true) map.delete(oldest.value);
+  }
+  map.set(key, value);
+}
+
 export function addressFromPubKey(pubkey: Uint8Array): Uint8Array {
   const sha = createHash('sha256').update(pubkey).digest();
   return new Uint8Array(createHash('ripemd160').update(sha).digest());
 }
 
 export function toAddress(bytes: Uint8Array): string {
-  return toBech32(BECH32_PREFIX, bytes);
+  const key = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString('latin1');
+  const known = encoded.get(key);
+  if (known !== undefined) return known;
+  const address = toBech32(BECH32_PREFIX, bytes);
+  remember(encoded, key, address);
+  return address;
 }
 
 /** Parses a bech32 account address; throws ErrInvalidAddress naming the field that was wrong. */
 export function parseAddress(address: string, field = 'address'): Uint8Array {
+  const known = parsed.get(address);
+  if (known !== undefined) return known.slice();
+  const bytes = parseAddressUncached(address, field);
+  remember(parsed, address, bytes.slice());
+  return bytes;
+}
+
+function parseAddressUncached(address: string, field: string): Uint8Array {
   if (address === '') throw ErrInvalidAddress(`${field} is empty`);
   let decoded: { prefix: string; data: Uint8Array };
   try {
