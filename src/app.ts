@@ -28,6 +28,13 @@ import type { BorrowerRecords } from './modules/reputation/expected-keepers.js';
 import { quotaFeePolicy } from './modules/fees/policy.js';
 import { feeProposalPolicy } from './modules/fees/proposal-policy.js';
 import { SignatureCache } from './tx/signature-cache.js';
+import { StakingKeeper } from './modules/staking/keeper.js';
+import { stakingModule, stakingValidatorSet } from './modules/staking/module.js';
+import { stakingBank } from './modules/staking/bank-adapter.js';
+import type { StakingBank } from './modules/staking/expected-keepers.js';
+import { DistributionKeeper, type DistributionBank } from './modules/distribution/keeper.js';
+import { distributionModule } from './modules/distribution/module.js';
+import { distributionBank } from './modules/distribution/bank-adapter.js';
 
 /**
  * Genesis order: auth first, so that accounts listed in genesis keep their account numbers;
@@ -36,18 +43,27 @@ import { SignatureCache } from './tx/signature-cache.js';
  * escrow and arbitration last: they create their module accounts and check their locked funds
  * against the balances bank has set;
  * lending after them, for the same reason (its module account takes the next account number);
- * reputation last: it holds no funds, and its invariants only compare its own records.
+ * reputation: it holds no funds, and its invariants only compare its own records;
+ * staking then: genesis validators bond their self-bond from balances bank has set, and its two
+ * pool accounts take the next account numbers (so nobody else's change);
+ * distribution last: it records the genesis supply (inflation's base) once bank has minted it,
+ * and its account takes the next number.
  */
-export const GENESIS_ORDER = ['auth', 'bank', 'fees', 'escrow', 'arbitration', 'lending', 'reputation'] as const;
+export const GENESIS_ORDER = ['auth', 'bank', 'fees', 'escrow', 'arbitration', 'lending', 'reputation', 'staking', 'distribution'] as const;
 
 /**
  * End-block order: escrow first, so that orders whose dispute window closed in this block are
  * released before arbitration's deadlines run; arbitration then activates silent acceptances,
  * penalises missed rulings (which may unwind an order through escrow) and returns bonds;
  * lending last: its defaults and expiries touch only its own account and the parties' balances,
- * and credit histories it updates are read (by [reputation]) from the committed state.
+ * and credit histories it updates are read (by [reputation]) from the committed state;
+ * distribution: the block's awards (inflation, the fees collected in it) go to the set that
+ * served the block, before anything changes that set;
+ * staking last: it pays out matured unbonding entries; after it (in the app, not a module
+ * end-blocker) the validator set is ranked and its changes go to CometBFT, so that every stake
+ * change of the block counts.
  */
-export const END_BLOCK_ORDER = ['escrow', 'arbitration', 'lending'] as const;
+export const END_BLOCK_ORDER = ['escrow', 'arbitration', 'lending', 'distribution', 'staking'] as const;
 
 export interface Keepers {
   readonly auth: AuthKeeper;
@@ -57,9 +73,17 @@ export interface Keepers {
   readonly fees: FeesKeeper;
   readonly lending: LendingKeeper;
   readonly reputation: ReputationKeeper;
+  readonly staking: StakingKeeper;
+  readonly distribution: DistributionKeeper;
 }
 
-export function createKeepers(): Keepers & { escrowVault: ModuleVault; arbitrationVault: ModuleVault; lendingBank: LendingBank } {
+export function createKeepers(): Keepers & {
+  escrowVault: ModuleVault;
+  arbitrationVault: ModuleVault;
+  lendingBank: LendingBank;
+  stakingBank: StakingBank;
+  distributionBank: DistributionBank;
+} {
   const auth = new AuthKeeper();
   const bank = new BankKeeper(auth);
   const escrowVault = moduleVault(bank, ESCROW_MODULE);
@@ -91,12 +115,33 @@ export function createKeepers(): Keepers & { escrowVault: ModuleVault; arbitrati
   // missed deadlines. Hooks, so that neither depends on reputation.
   escrow.setOrderHooks(reputation);
   arbitration.setHooks(reputation);
+  const stakingPools = stakingBank(bank);
+  const staking = new StakingKeeper(stakingPools);
+  const distBank = distributionBank(bank);
+  const distribution = new DistributionKeeper(distBank, staking);
+  // Distribution pays a delegation's rewards before its stake changes (F1).
+  staking.setHooks(distribution);
   const fees = new FeesKeeper({
     balanceOf: (store, address) => bank.getBalance(store, address, 'ucmt'),
-    // No staking yet: quotas do not grow with stake until [staking] provides bonded amounts.
-    bondedOf: () => 0n,
+    // Quotas grow with the ucmt the account has delegated (over all validators).
+    bondedOf: (store, address) => staking.delegatedTotal(store, address),
   });
-  return { auth, bank, escrow, arbitration, fees, lending, reputation, escrowVault, arbitrationVault, lendingBank };
+  return {
+    auth,
+    bank,
+    escrow,
+    arbitration,
+    fees,
+    lending,
+    reputation,
+    staking,
+    distribution,
+    escrowVault,
+    arbitrationVault,
+    lendingBank,
+    stakingBank: stakingPools,
+    distributionBank: distBank,
+  };
 }
 
 function inOrder(byName: ReadonlyMap<string, AppModule>, names: readonly string[], what: string): AppModule[] {
@@ -120,6 +165,8 @@ export function createApp(
     ['arbitration', arbitrationModule(keepers.arbitration, keepers.escrow, keepers.arbitrationVault)],
     ['lending', lendingModule(keepers.lending, keepers.lendingBank)],
     ['reputation', reputationModule(keepers.reputation)],
+    ['staking', stakingModule(keepers.staking, keepers.stakingBank)],
+    ['distribution', distributionModule(keepers.distribution, keepers.staking, keepers.distributionBank)],
   ]);
   const modules = inOrder(byName, GENESIS_ORDER, 'GENESIS_ORDER');
   const endBlockers = inOrder(byName, END_BLOCK_ORDER, 'END_BLOCK_ORDER');
@@ -141,7 +188,8 @@ export function createApp(
   const queries = new QueryRouter(opts.logger);
   for (const m of modules) queries.registerAll(m.queries);
   const proposals = feeProposalPolicy(keepers.fees, (tx) => executor.decode(tx));
-  const app = new CyberMilesApp({ state, modules, endBlockers, executor, queries, proposals }, opts);
+  const validatorSet = stakingValidatorSet(keepers.staking);
+  const app = new CyberMilesApp({ state, modules, endBlockers, executor, queries, proposals, validatorSet }, opts);
   queries.register(
     SIMULATE_PATH,
     simulateHandler(executor, () => app.scratch(), () => app.nextBlock()),

@@ -23,7 +23,8 @@ describe('arbitration', () => {
   let arbiters: Party[];
 
   beforeAll(async () => {
-    node = await startDevnetNode({ appStatePatch: SHORT_WINDOWS });
+    // No inflation: a test below counts the supply exactly across blocks.
+    node = await startDevnetNode({ appStatePatch: { ...SHORT_WINDOWS, distribution: { params: { inflationBps: 0, backupShareBps: 1000 } } } });
     [buyer, seller, stranger] = await Promise.all([party(node.rpcUrl, 0), party(node.rpcUrl, 1), party(node.rpcUrl, 2)]);
     arbiters = await Promise.all([5, 6, 7].map((i) => party(node.rpcUrl, i)));
     for (const a of arbiters) await a.client.registerArbiter(a.address, BOND, { uri: 'https://example.org/terms' });

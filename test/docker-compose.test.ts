@@ -174,7 +174,8 @@ describe('docker-compose.yml and `cybermilesd testnet --docker`', () => {
     expect(new Set(texts).size).toBe(1);
     const genesis = JSON.parse(texts[0] ?? '{}') as { chain_id: string; validators: GenesisValidator[]; app_state: { bank: { balances: unknown[] } } };
     expect(genesis.chain_id).toBe(info.chain_id);
-    expect(genesis.app_state.bank.balances).toHaveLength(10);
+    // The ten dev accounts and one operator account per validator (it bonds the self-bond).
+    expect(genesis.app_state.bank.balances).toHaveLength(10 + info.nodes.length);
     const keys = await Promise.all(
       info.nodes.map(async (_, i) => JSON.parse(await readFile(join(home(i), 'config', 'priv_validator_key.json'), 'utf8')) as PrivValidatorKey),
     );

@@ -76,7 +76,8 @@ describe('cybermilesd testnet (local mode)', () => {
     expect(genesis.app_state.bank.balances.map((b) => b.address)).toContain((await devWallet(9)).address);
     expect(genesis.app_state.fees).toEqual(PLENTY_OF_FREE_TXS.fees);
     for (const n of info.nodes) {
-      expect((await readdir(join(out, n.home, 'keyring'))).sort()).toEqual(Array.from({ length: 10 }, (_, i) => `dev${i}.json`).sort());
+      const names = [...Array.from({ length: 10 }, (_, i) => `dev${i}.json`), ...info.nodes.map((_, i) => `validator${i}.json`)];
+      expect((await readdir(join(out, n.home, 'keyring'))).sort()).toEqual(names.sort());
     }
   });
 

@@ -91,9 +91,9 @@ async function startedNode(): Promise<TestNode> {
 }
 
 /** A MsgSend of `amount` from account `from` to account `to`, signed by `from` with `sequence`. */
-/** Genesis funds wallets 0-2 (numbers 0-2); the four module accounts take 3-6; later accounts follow. */
+/** Genesis funds wallets 0-2 (numbers 0-2); the seven module accounts take 3-9; later accounts follow. */
 function accountNumberOf(index: number): bigint {
-  return BigInt(index < 3 ? index : index + 4);
+  return BigInt(index < 3 ? index : index + 7);
 }
 
 function send(from: number, to: number, amount: bigint, sequence: bigint, extra: Partial<TxOptions> = {}): Promise<Uint8Array> {
@@ -164,7 +164,7 @@ describe('InitChain and Info', () => {
 
   it('refuses a genesis naming an unknown module', async () => {
     const node = await newNode();
-    const bad = new TextEncoder().encode(JSON.stringify({ staking: {} }));
+    const bad = new TextEncoder().encode(JSON.stringify({ nosuchmodule: {} }));
     await expect(node.app.initChain(initChainRequest(bad))).rejects.toBeInstanceOf(GenesisError);
   });
 });
@@ -221,7 +221,7 @@ describe('FinalizeBlock', () => {
     const node = await startedNode();
     expect(only((await node.block(2n, [await send(0, 3, 40n, 0n)])).txResults).code).toBe(0);
     // After the three genesis accounts come the module accounts (fee collector, escrow, arbitration, lending).
-    expect(node.account(addr[3])).toEqual({ accountNumber: 7n, sequence: 0n });
+    expect(node.account(addr[3])).toEqual({ accountNumber: 10n, sequence: 0n });
     expect(node.balance(addr[3])).toBe(40n);
     // The new account can spend once it carries its public key.
     expect(only((await node.block(3n, [await send(3, 0, 15n, 0n)])).txResults).code).toBe(0);
@@ -550,7 +550,7 @@ describe('Query', () => {
 
   it('refuses an unknown path (code 6, Unimplemented) and proofs on a gRPC path (code 18)', async () => {
     const node = await startedNode();
-    const unknown = await node.query('/cosmos.staking.v1beta1.Query/Validators', new Uint8Array());
+    const unknown = await node.query('/cosmos.gov.v1beta1.Query/Proposals', new Uint8Array());
     expect(unknown.code).toBe(6);
     expect(unknown.log).toContain('rpc error: code = Unimplemented');
     const proved = await node.query(ACCOUNT, accountQueryData(addr[0]), { prove: true });

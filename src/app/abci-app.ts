@@ -19,8 +19,10 @@ import {
   type ResponsePrepareProposal,
   type ResponseProcessProposal,
   type ResponseQuery,
+  type ValidatorUpdate,
 } from 'cosmjs-types/tendermint/abci/types';
 import type { AbciApplication } from '../abci/application.js';
+import './proto-alloc.js';
 import { EventManager } from '../events/event.js';
 import { GasKVStore } from '../tx/gas-kv-store.js';
 import { InfiniteGasMeter } from '../tx/gas.js';
@@ -32,7 +34,7 @@ import type { Logger } from '../util/logger.js';
 import { Timestamp } from 'cosmjs-types/google/protobuf/timestamp';
 import { CHAIN_ID_KEY, LAST_BLOCK_TIME_KEY, MAX_BLOCK_GAS_KEY } from './app-keys.js';
 import type { CommittedState } from './committed-state.js';
-import type { AppModule, BlockInfo } from './module.js';
+import type { AppModule, BlockInfo, TxContext } from './module.js';
 import { queryError, type QueryRouter } from './query-router.js';
 import type { TxExecutor } from './tx-executor.js';
 import { toExecTxResult } from './tx-result.js';
@@ -69,6 +71,16 @@ export interface AppWiring {
   readonly executor: TxExecutor;
   readonly queries: QueryRouter;
   readonly proposals: ProposalPolicy;
+  /** Who decides CometBFT's validator set ([staking]); without it genesis.json's set stays. */
+  readonly validatorSet?: ValidatorSetSource;
+}
+
+/** CometBFT's validator set from the app: InitChain's answer and FinalizeBlock's changes. */
+export interface ValidatorSetSource {
+  /** The set at genesis; empty means "keep genesis.json's validators". */
+  genesisValidators(store: KVReader): Promise<ValidatorUpdate[]>;
+  /** Runs after every end-blocker: the changes since the set last reported (power 0 removes). */
+  endBlock(ctx: TxContext): Promise<ValidatorUpdate[]>;
 }
 
 export class CyberMilesApp implements AbciApplication {
@@ -151,11 +163,13 @@ export class CyberMilesApp implements AbciApplication {
     this.pendingGenesis = genesis;
     this.checkState = genesis.branch();
     this.log.info('init chain', { chainId: req.chainId, initialHeight: req.initialHeight, appHash });
-    return { validators: [], appHash };
+    const validators = (await this.w.validatorSet?.genesisValidators(genesis)) ?? [];
+    return { validators, appHash };
   }
 
   async checkTx(req: RequestCheckTx): Promise<ResponseCheckTx> {
     const mode = req.type === 1 ? 'recheck' : 'check';
+    // One signature is verified inline (by the ante): a round trip to a worker thread costs more.
     const o = await this.w.executor.execute(this.checkState, req.tx, this.nextBlock(), mode);
     if (o.code !== 0) this.log.debug('check tx refused', { code: o.code, codespace: o.codespace, log: o.log });
     // No data: CometBFT's broadcast_tx_sync shows it as hex, which CosmJS reads as base64.
@@ -195,26 +209,31 @@ export class CyberMilesApp implements AbciApplication {
       hash: req.hash,
     };
     const store = this.pendingGenesis ?? this.w.state.branch();
+    // Signatures not seen in CheckTx (a block from another proposer, a replay) are verified all
+    // at once on worker threads, against the state before the block; execution then finds them.
+    await this.w.executor.preverify(store, req.txs, this.chainId);
     const txResults = [];
     for (const tx of req.txs) txResults.push(toExecTxResult(await this.w.executor.execute(store, tx, block, 'finalize')));
-    const events = await this.endBlock(store, block);
+    const { events, validatorUpdates } = await this.endBlock(store, block);
     store.set(LAST_BLOCK_TIME_KEY, Timestamp.encode({ seconds: block.timeSeconds, nanos: block.timeNanos }).finish());
     await this.assertInvariants(store, `block ${req.height}`);
     const appHash = await this.w.state.stage(store.changes(), req.height);
     this.lastBlockTime = { seconds: block.timeSeconds, nanos: block.timeNanos };
     const failed = txResults.filter((r) => r.code !== 0).length;
     this.log.info('finalized block', { height: req.height, txs: req.txs.length, failed, appHash });
-    return { events, txResults, validatorUpdates: [], appHash };
+    return { events, txResults, validatorUpdates, appHash };
   }
 
   /** Module end-blockers in the app's order; any error here is a bug and halts the node. */
-  private async endBlock(store: CacheStore, block: BlockInfo): Promise<Event[]> {
+  private async endBlock(store: CacheStore, block: BlockInfo): Promise<{ events: Event[]; validatorUpdates: ValidatorUpdate[] }> {
     const events = new EventManager();
     const gas = new InfiniteGasMeter();
     for (const m of this.w.endBlockers) {
       await m.endBlock?.({ store: new GasKVStore(store, gas), block, events, gas, mode: 'finalize' });
     }
-    return events.events();
+    const validatorUpdates =
+      (await this.w.validatorSet?.endBlock({ store: new GasKVStore(store, gas), block, events, gas, mode: 'finalize' })) ?? [];
+    return { events: events.events(), validatorUpdates };
   }
 
   async commit(): Promise<ResponseCommit> {

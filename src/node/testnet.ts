@@ -18,6 +18,7 @@ import { cometbftBinary } from './cometbft-binary.js';
 import { setTomlValues } from './config-toml.js';
 import { homePaths } from './home.js';
 import { DEFAULT_PORTS, initHome, readGenesis, writeGenesis, type Ports } from './init-home.js';
+import { cometGenesisValidator, genesisValidatorState, operatorAccounts, type OperatorAccount } from './genesis-validators.js';
 
 const run = promisify(execFile);
 
@@ -29,7 +30,7 @@ export const TESTNET_DENOM = 'ucmt';
 export const DEFAULT_PORT_BASE = 26656;
 export const PORT_STRIDE = 10;
 export const PORT_OFFSETS: Ports = { p2p: 0, rpc: 1, abci: 2 };
-/** Every genesis validator's voting power (the app returns no validator updates yet). */
+/** Every genesis validator's voting power: its self-bond in the staking genesis (see genesis-validators.ts). */
 export const GENESIS_VALIDATOR_POWER = 10;
 /** Docker mode: the node home inside each container (a volume). */
 export const DOCKER_HOME = '/cybermiles';
@@ -83,6 +84,8 @@ export interface TestnetInfo {
   readonly rpc: string;
   readonly nodes: readonly TestnetNodeInfo[];
   readonly accounts: readonly (DevAccount & { readonly balance: string })[];
+  /** Validator i's operator account (dev mnemonic, HD index 1000 + i), which bonds its self-bond. */
+  readonly operators?: readonly OperatorAccount[];
 }
 
 interface PrivValidatorKey {
@@ -135,14 +138,10 @@ export async function generateTestnet(opts: TestnetOptions): Promise<TestnetInfo
   await mkdir(output, { recursive: true });
 
   const accounts = await devnetAccounts();
-  const appState = mergeAppState(
-    {
-      bank: {
-        balances: accounts.map((a) => ({ address: a.address, coins: [{ denom: TESTNET_DENOM, amount: DEVNET_ACCOUNT_BALANCE.toString() }] })),
-      },
-    },
-    opts.appStatePatch ?? {},
-  );
+  const operators = await operatorAccounts(opts.validators);
+  const devBalances = accounts.map((a) => ({ address: a.address, coins: [{ denom: TESTNET_DENOM, amount: DEVNET_ACCOUNT_BALANCE.toString() }] }));
+  // The homes' own genesis files are replaced below by one genesis with every validator in it.
+  const appState = mergeAppState({ bank: { balances: devBalances } }, opts.appStatePatch ?? {});
   const layout = Array.from({ length: opts.validators }, (_, i) => {
     const name = nodeName(i);
     const docker = mode === 'docker';
@@ -172,8 +171,12 @@ export async function generateTestnet(opts: TestnetOptions): Promise<TestnetInfo
   genesis.validators = layout.map((n, i) => {
     const key = keys[i];
     if (key === undefined) throw new Error(`no validator key for ${n.name}`);
-    return { address: key.address, pub_key: key.pub_key, power: String(GENESIS_VALIDATOR_POWER), name: n.name };
+    return cometGenesisValidator(key, n.name);
   });
+  // The same validators in the staking genesis, each bonded by its operator account, so that
+  // InitChain returns exactly genesis.json's set.
+  const staked = genesisValidatorState(keys, operators, layout.map((n) => n.name), TESTNET_DENOM);
+  genesis.app_state = mergeAppState({ bank: { balances: [...devBalances, ...staked.balances] }, staking: staked.staking }, opts.appStatePatch ?? {});
   const peerAddress = (i: number): string => {
     const n = layout[i];
     if (n === undefined) throw new Error(`no node ${i}`);
@@ -197,7 +200,7 @@ export async function generateTestnet(opts: TestnetOptions): Promise<TestnetInfo
 
   // The devnet's keys in every home, as `cybermilesd tx … --home nodeI` expects them.
   const firstKeyring = new Keyring(homePaths(first.home).keyring);
-  for (const a of accounts) await firstKeyring.add(a.name, a.mnemonic, a.hdPath);
+  for (const a of [...accounts, ...operators]) await firstKeyring.add(a.name, a.mnemonic, a.hdPath);
   await Promise.all(layout.slice(1).map((n) => cp(homePaths(first.home).keyring, homePaths(n.home).keyring, { recursive: true })));
 
   const nodes: TestnetNodeInfo[] = layout.map((n, i) => ({
@@ -222,6 +225,7 @@ export async function generateTestnet(opts: TestnetOptions): Promise<TestnetInfo
     rpc: mode === 'docker' ? `http://127.0.0.1:${DEFAULT_PORTS.rpc}` : (nodes[0]?.rpc ?? ''),
     nodes,
     accounts: accounts.map((a) => ({ ...a, balance: `${DEVNET_ACCOUNT_BALANCE}${TESTNET_DENOM}` })),
+    operators,
   };
   await writeFile(join(output, TESTNET_JSON), JSON.stringify(info, null, 2) + '\n');
   return info;

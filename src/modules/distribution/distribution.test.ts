@@ -1,0 +1,89 @@
+// Stage 2 arithmetic (not wired into the app yet): inflation per block, the award split, F1.
+import { describe, expect, it } from 'vitest';
+import { inflationFor, splitAwards, YEAR_SECONDS } from './awards.js';
+import { allocate, initValidator, memoryF1Store, pendingRewards, startDelegation, withdraw } from './f1.js';
+
+const DEC = 10n ** 18n;
+
+describe('inflation', () => {
+  it('mints 8% a year of the genesis supply by elapsed block time, carrying remainders exactly', () => {
+    const supply = 10_000_000_000_000n; // 10M CMT
+    // A whole year in one step: exactly 8%.
+    expect(inflationFor(supply, 800n, YEAR_SECONDS, 0n)).toEqual({ minted: 800_000_000_000n, carry: 0n });
+    // One second: 800e9 / 31_536_000 = 25367.8…; the fraction is carried.
+    const one = inflationFor(supply, 800n, 1n, 0n);
+    expect(one.minted).toBe(25_367n);
+    // 31,536,000 one-second blocks mint exactly the yearly amount (checked in closed form for 1000 blocks).
+    let carry = 0n;
+    let minted = 0n;
+    for (let i = 0; i < 1000; i++) {
+      const s = inflationFor(supply, 800n, 1n, carry);
+      carry = s.carry;
+      minted += s.minted;
+    }
+    expect(minted).toBe((supply * 800n * 1000n) / (10_000n * YEAR_SECONDS));
+    expect(inflationFor(supply, 800n, 0n, 5n)).toEqual({ minted: 0n, carry: 5n });
+  });
+});
+
+describe('award split', () => {
+  it('gives backups 10% by stake, the active set the rest by stake, commission to operators', () => {
+    const { shares, remainder } = splitAwards(
+      1_000_000n,
+      [
+        { key: 'a', stake: 300n, commissionRate: DEC / 10n },
+        { key: 'b', stake: 100n, commissionRate: 0n },
+      ],
+      [
+        { key: 'x', stake: 2n, commissionRate: DEC / 2n },
+        { key: 'y', stake: 1n, commissionRate: 0n },
+      ],
+      1000n,
+    );
+    // Active pot 900,000: a 675,000 (commission 67,500), b 225,000. Backup pot 100,000: x 66,666 (commission 33,333), y 33,333.
+    expect(shares).toEqual([
+      { key: 'a', commission: 67_500n, delegators: 607_500n },
+      { key: 'b', commission: 0n, delegators: 225_000n },
+      { key: 'x', commission: 33_333n, delegators: 33_333n },
+      { key: 'y', commission: 0n, delegators: 33_333n },
+    ]);
+    expect(remainder).toBe(1n);
+  });
+
+  it('gives everything to the active set when there are no backups', () => {
+    const { shares, remainder } = splitAwards(1000n, [{ key: 'a', stake: 1n, commissionRate: 0n }], [], 1000n);
+    expect(shares).toEqual([{ key: 'a', commission: 0n, delegators: 1000n }]);
+    expect(remainder).toBe(0n);
+  });
+});
+
+describe('F1 rewards', () => {
+  it('pays each delegator by stake and time, exact to the ucmt, with O(1) work per block', () => {
+    const s = memoryF1Store();
+    initValidator(s, 'v');
+    // Alice 300 tokens from the start; 1,000 ucmt awarded per block for 3 blocks.
+    startDelegation(s, 'alice', 'v', 300n);
+    let tokens = 300n;
+    for (let i = 0; i < 3; i++) allocate(s, 'v', 1000n);
+    // Bob joins with 100: his start closes the period (as a delegation change does).
+    expect(withdraw(s, 'alice', 'v', tokens)).toBe(3000n);
+    startDelegation(s, 'alice', 'v', 300n);
+    startDelegation(s, 'bob', 'v', 100n);
+    tokens = 400n;
+    for (let i = 0; i < 2; i++) allocate(s, 'v', 1000n);
+    // 2,000 over 400 tokens: alice 1,500, bob 500.
+    expect(pendingRewards(s, 'alice', 'v', tokens)).toBe(1500n);
+    expect(pendingRewards(s, 'bob', 'v', tokens)).toBe(500n);
+    expect(withdraw(s, 'bob', 'v', tokens)).toBe(500n);
+    expect(pendingRewards(s, 'bob', 'v', tokens)).toBe(0n);
+  });
+
+  it('floors each delegator, never paying out more than allocated', () => {
+    const s = memoryF1Store();
+    initValidator(s, 'v');
+    for (const d of ['a', 'b', 'c']) startDelegation(s, d, 'v', 1n);
+    allocate(s, 'v', 100n);
+    const paid = ['a', 'b', 'c'].map((d) => withdraw(s, d, 'v', 3n));
+    expect(paid).toEqual([33n, 33n, 33n]);
+  });
+});

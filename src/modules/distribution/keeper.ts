@@ -1,0 +1,252 @@
+// distribution keeper: block awards (inflation + collected fees) and F1 rewards bookkeeping.
+// Funds: everything awarded and not yet withdrawn sits in the `distribution` module account:
+// balance = undistributed + Σ validators (commission + delegator_outstanding).
+import type { Validator } from 'cosmjs-types/cosmos/staking/v1beta1/staking';
+import {
+  AwardState,
+  CurrentRewards,
+  HistoricalRatio,
+  StartingInfo,
+  ValidatorAccounts,
+  type Params,
+} from '../../generated/cybermiles/distribution/v1/distribution.js';
+import type { KVReader, KVStore } from '../../store/types.js';
+import { fromHex, toHex } from '../../util/bytes.js';
+import { toAddress } from '../auth/address.js';
+import type { StakingContext } from '../staking/expected-keepers.js';
+import type { StakingKeeper } from '../staking/keeper.js';
+import { inflationFor, splitAwards, type Recipient } from './awards.js';
+import { allocate, incrementPeriod, initValidator, RATIO_SCALE, startDelegation, withdraw, type F1Store } from './f1.js';
+import { AWARD_STATE_KEY, currentKey, historicalKey, startingKey, validatorAccountsKey, withdrawAddrKey } from './keys.js';
+import { distributionParams } from './params.js';
+import { makeEvent } from '../../events/event.js';
+
+export const DISTRIBUTION_MODULE = 'distribution';
+
+/** What distribution needs from bank. */
+export interface DistributionBank {
+  supply(store: KVReader): bigint;
+  /** Mints into the distribution account. */
+  mint(ctx: StakingContext, amount: bigint): void;
+  /** Moves the fee collector's whole bond-denom balance into the distribution account; returns it. */
+  collectFees(ctx: StakingContext): bigint;
+  pay(ctx: StakingContext, to: Uint8Array, amount: bigint): void;
+  balance(store: KVReader): bigint;
+  ensureAccount(store: KVStore): void;
+}
+
+const hexOf = (b: Uint8Array): string => toHex(b);
+
+export class DistributionKeeper {
+  constructor(
+    private readonly bank: DistributionBank,
+    private readonly staking: StakingKeeper,
+  ) {}
+
+  params(store: KVReader): Params {
+    return distributionParams.get(store);
+  }
+
+  awardState(store: KVReader): AwardState {
+    const raw = store.get(AWARD_STATE_KEY);
+    return raw === undefined
+      ? { genesisSupply: '0', lastTimeSeconds: 0n, lastTimeNanos: 0, inflationCarry: '0', undistributed: '0' }
+      : AwardState.decode(raw);
+  }
+
+  setAwardState(store: KVStore, a: AwardState): void {
+    store.set(AWARD_STATE_KEY, AwardState.encode(a).finish());
+  }
+
+  f1(store: KVStore): F1Store {
+    return {
+      current: (v) => {
+        const raw = store.get(currentKey(fromHex(v)));
+        if (raw === undefined) return undefined;
+        const c = CurrentRewards.decode(raw);
+        return { period: c.period, rewards: BigInt(c.rewards) };
+      },
+      setCurrent: (v, c) => store.set(currentKey(fromHex(v)), CurrentRewards.encode({ period: c.period, rewards: c.rewards.toString() }).finish()),
+      historical: (v, p) => {
+        const raw = store.get(historicalKey(fromHex(v), p));
+        return raw === undefined ? undefined : BigInt(HistoricalRatio.decode(raw).ratio);
+      },
+      setHistorical: (v, p, r) => store.set(historicalKey(fromHex(v), p), HistoricalRatio.encode({ ratio: r.toString() }).finish()),
+      starting: (d, v) => {
+        const raw = store.get(startingKey(fromHex(d), fromHex(v)));
+        if (raw === undefined) return undefined;
+        const s = StartingInfo.decode(raw);
+        return { previousPeriod: s.previousPeriod, stake: BigInt(s.stake) };
+      },
+      setStarting: (d, v, s) => {
+        const key = startingKey(fromHex(d), fromHex(v));
+        if (s === undefined) store.delete(key);
+        else store.set(key, StartingInfo.encode({ previousPeriod: s.previousPeriod, stake: s.stake.toString(), height: 0n }).finish());
+      },
+    };
+  }
+
+  accounts(store: KVReader, val: Uint8Array): { commission: bigint; delegatorOutstanding: bigint } {
+    const raw = store.get(validatorAccountsKey(val));
+    if (raw === undefined) return { commission: 0n, delegatorOutstanding: 0n };
+    const a = ValidatorAccounts.decode(raw);
+    return { commission: BigInt(a.commission), delegatorOutstanding: BigInt(a.delegatorOutstanding) };
+  }
+
+  private setAccounts(store: KVStore, val: Uint8Array, a: { commission: bigint; delegatorOutstanding: bigint }): void {
+    store.set(validatorAccountsKey(val), ValidatorAccounts.encode({ commission: a.commission.toString(), delegatorOutstanding: a.delegatorOutstanding.toString() }).finish());
+  }
+
+  withdrawAddress(store: KVReader, del: Uint8Array): Uint8Array {
+    return store.get(withdrawAddrKey(del)) ?? del;
+  }
+
+  setWithdrawAddress(store: KVStore, del: Uint8Array, to: Uint8Array): void {
+    store.set(withdrawAddrKey(del), to);
+  }
+
+  // ---- staking hooks ----
+
+  afterValidatorCreated(ctx: StakingContext, val: Uint8Array): void {
+    initValidator(this.f1(ctx.store), hexOf(val));
+  }
+
+  /** Pays a delegation's rewards (closing the period) before its shares change. */
+  beforeDelegationChange(ctx: StakingContext, del: Uint8Array, val: Uint8Array, validatorTokens: bigint): void {
+    const s = this.f1(ctx.store);
+    if (s.starting(hexOf(del), hexOf(val)) === undefined) {
+      this.closePeriod(ctx.store, val, validatorTokens);
+      return;
+    }
+    const r = withdraw(s, hexOf(del), hexOf(val), validatorTokens);
+    this.payDelegator(ctx, del, val, r);
+  }
+
+  afterDelegationChange(ctx: StakingContext, del: Uint8Array, val: Uint8Array, delegationTokens: bigint): void {
+    if (delegationTokens > 0n) startDelegation(this.f1(ctx.store), hexOf(del), hexOf(val), delegationTokens);
+  }
+
+  private closePeriod(store: KVStore, val: Uint8Array, tokens: bigint): void {
+    const { unattributed } = incrementPeriod(this.f1(store), hexOf(val), tokens);
+    if (unattributed > 0n) {
+      const a = this.accounts(store, val);
+      this.setAccounts(store, val, { ...a, delegatorOutstanding: a.delegatorOutstanding - unattributed });
+      const aw = this.awardState(store);
+      this.setAwardState(store, { ...aw, undistributed: (BigInt(aw.undistributed) + unattributed).toString() });
+    }
+  }
+
+  private payDelegator(ctx: StakingContext, del: Uint8Array, val: Uint8Array, amount: bigint): void {
+    if (amount === 0n) return;
+    const a = this.accounts(ctx.store, val);
+    if (amount > a.delegatorOutstanding) throw new Error(`rewards ${amount} exceed ${toAddress(val)}'s outstanding ${a.delegatorOutstanding}`);
+    this.setAccounts(ctx.store, val, { ...a, delegatorOutstanding: a.delegatorOutstanding - amount });
+    this.bank.pay(ctx, this.withdrawAddress(ctx.store, del), amount);
+    ctx.events.emit(makeEvent('withdraw_rewards', [['amount', `${amount}ucmt`], ['validator', toAddress(val)], ['delegator', toAddress(del)]]));
+  }
+
+  // ---- messages ----
+
+  withdrawDelegatorReward(ctx: StakingContext, del: Uint8Array, val: Uint8Array): bigint {
+    const v = this.staking.mustGetValidator(ctx.store, val);
+    const d = this.staking.getDelegation(ctx.store, del, val);
+    if (d === undefined) throw new Error('no delegation'); // callers check first (ChainError there)
+    const tokens = BigInt(v.tokens);
+    const r = withdraw(this.f1(ctx.store), hexOf(del), hexOf(val), tokens);
+    this.payDelegator(ctx, del, val, r);
+    startDelegation(this.f1(ctx.store), hexOf(del), hexOf(val), this.staking.tokensOf(v, BigInt(d.shares)));
+    return r;
+  }
+
+  withdrawCommission(ctx: StakingContext, val: Uint8Array): bigint {
+    const a = this.accounts(ctx.store, val);
+    if (a.commission > 0n) {
+      this.setAccounts(ctx.store, val, { ...a, commission: 0n });
+      this.bank.pay(ctx, this.withdrawAddress(ctx.store, val), a.commission);
+      ctx.events.emit(makeEvent('withdraw_commission', [['amount', `${a.commission}ucmt`], ['validator', toAddress(val)]]));
+    }
+    return a.commission;
+  }
+
+  /** Read-only: a delegation's rewards now (what a withdrawal would pay). */
+  pendingRewards(store: KVReader, del: Uint8Array, val: Uint8Array, v: Validator): bigint {
+    const raw = store.get(startingKey(del, val));
+    const curRaw = store.get(currentKey(val));
+    if (raw === undefined || curRaw === undefined) return 0n;
+    const st = StartingInfo.decode(raw);
+    const cur = CurrentRewards.decode(curRaw);
+    const ratioAt = (p: bigint): bigint => {
+      const h = store.get(historicalKey(val, p));
+      if (h === undefined) throw new Error(`missing historical ratio ${p}`);
+      return BigInt(HistoricalRatio.decode(h).ratio);
+    };
+    const tokens = BigInt(v.tokens);
+    const now = ratioAt(cur.period - 1n) + (tokens === 0n ? 0n : (BigInt(cur.rewards) * RATIO_SCALE) / tokens);
+    return (BigInt(st.stake) * (now - ratioAt(st.previousPeriod))) / RATIO_SCALE;
+  }
+
+  // ---- block awards ----
+
+  initGenesis(ctx: StakingContext, timeSeconds: bigint, timeNanos: number): void {
+    this.bank.ensureAccount(ctx.store);
+    this.setAwardState(ctx.store, {
+      genesisSupply: this.bank.supply(ctx.store).toString(),
+      lastTimeSeconds: timeSeconds,
+      lastTimeNanos: timeNanos,
+      inflationCarry: '0',
+      undistributed: '0',
+    });
+  }
+
+  /**
+   * Awards of a block, to the set that served it (the set last reported to CometBFT): inflation
+   * for the block time elapsed, the fees collected, and what was left undistributed. Without
+   * validators in staking (an old genesis) nothing is minted or moved.
+   */
+  async allocate(ctx: StakingContext, timeSeconds: bigint, timeNanos: number): Promise<void> {
+    const p = this.params(ctx.store);
+    const aw = this.awardState(ctx.store);
+    const set = await this.staking.lastSet(ctx.store);
+    const active: Recipient[] = [];
+    const backups: Recipient[] = [];
+    const byKey = new Map<string, Uint8Array>();
+    for (const { val, last } of set.values()) {
+      const v = this.staking.mustGetValidator(ctx.store, val);
+      const r = { key: hexOf(val), stake: BigInt(v.tokens), commissionRate: BigInt(v.commission.commissionRates.rate) };
+      byKey.set(r.key, val);
+      (last.active && last.power > 0n ? active : backups).push(r);
+    }
+    // The first block after genesis: no time has elapsed yet (genesis time is not in the app state).
+    const elapsed = aw.lastTimeSeconds === 0n ? 0n : timeSeconds - aw.lastTimeSeconds;
+    const next: AwardState = { ...aw, lastTimeSeconds: timeSeconds, lastTimeNanos: timeNanos };
+    if (active.length === 0) {
+      this.setAwardState(ctx.store, next);
+      return;
+    }
+    const inflation = inflationFor(BigInt(aw.genesisSupply), BigInt(p.inflationBps), elapsed, BigInt(aw.inflationCarry));
+    if (inflation.minted > 0n) this.bank.mint(ctx, inflation.minted);
+    const fees = this.bank.collectFees(ctx);
+    const total = inflation.minted + fees + BigInt(aw.undistributed);
+    const { shares, remainder } = splitAwards(total, active, backups, BigInt(p.backupShareBps));
+    const s = this.f1(ctx.store);
+    for (const sh of shares) {
+      const val = byKey.get(sh.key);
+      if (val === undefined) continue;
+      allocate(s, sh.key, sh.delegators);
+      const a = this.accounts(ctx.store, val);
+      this.setAccounts(ctx.store, val, { commission: a.commission + sh.commission, delegatorOutstanding: a.delegatorOutstanding + sh.delegators });
+    }
+    this.setAwardState(ctx.store, { ...next, inflationCarry: inflation.carry.toString(), undistributed: remainder.toString() });
+    ctx.events.emit(makeEvent('block_awards', [['minted', `${inflation.minted}ucmt`], ['fees', `${fees}ucmt`], ['distributed', `${total - remainder}ucmt`]]));
+  }
+
+  /** Σ commission + delegator_outstanding over validators, plus undistributed. */
+  async owed(store: KVReader, validators: Iterable<Uint8Array>): Promise<bigint> {
+    let sum = BigInt(this.awardState(store).undistributed);
+    for (const val of validators) {
+      const a = this.accounts(store, val);
+      sum += a.commission + a.delegatorOutstanding;
+    }
+    return sum;
+  }
+}
