@@ -1,6 +1,8 @@
 // The app's own pipeline without consensus: CheckTx (decode, verify, execute on the check state),
 // then FinalizeBlock + Commit in blocks, as CometBFT would drive it. Transfers from many accounts,
-// pre-signed with libsecp256k1 so that signing is not measured.
+// pre-signed with libsecp256k1 so that signing is not measured. A second app replays the same
+// blocks without CheckTx (as a validator whose mempool never saw the txs: decode, verify, execute,
+// commit in FinalizeBlock) and must reach the same app hashes.
 // Run: node --import tsx bench/pipeline.ts [--txs 20000] [--accounts 2000] [--block 2000]
 // Prints JSON figures (medians where repeated); no assertions.
 import { createHash } from 'node:crypto';
@@ -15,6 +17,7 @@ import { SignMode } from 'cosmjs-types/cosmos/tx/signing/v1beta1/signing';
 import { AuthInfo, SignDoc, TxBody, TxRaw } from 'cosmjs-types/cosmos/tx/v1beta1/tx';
 import { RequestCheckTx, RequestFinalizeBlock, RequestInitChain } from 'cosmjs-types/tendermint/abci/types';
 import { createApp } from '../src/app.js';
+import type { CyberMilesApp } from '../src/app/abci-app.js';
 import { addressFromPubKey, toAddress } from '../src/modules/auth/address.js';
 import { CommitStore } from '../src/store/commit-store.js';
 import { secp256k1IsNative } from '../src/tx/secp256k1.js';
@@ -72,12 +75,15 @@ const median = (xs: number[]): number => {
   return s[Math.floor(s.length / 2)] ?? 0;
 };
 
-async function main(): Promise<void> {
-  const keys = Array.from({ length: ACCOUNTS }, (_, i) => keyOf(i));
+/** A fresh app over a temporary store, at height 1 with `keys` funded. */
+async function freshApp(keys: readonly Key[]): Promise<{ app: CyberMilesApp; store: CommitStore; dir: string }> {
   const dir = mkdtempSync(join(tmpdir(), 'cybermiles-bench-'));
   const store = await CommitStore.open(dir);
   const { app } = createApp(store, { logger: silentLogger, version: 'bench', checkInvariants: false });
-  const appState = { bank: { balances: keys.map((k) => ({ address: k.address, coins: [{ denom: 'ucmt', amount: '1000000000' }] })) } };
+  const appState = {
+    bank: { balances: keys.map((k) => ({ address: k.address, coins: [{ denom: 'ucmt', amount: '1000000000' }] })) },
+    fees: { params: { freeTxsPerWindow: 1_000_000, windowBlocks: '1000', freeGasPerBlock: '100000000000', minGasPrice: '0.01', minFreeBalance: '0', stakePerExtraFreeTx: '0' } },
+  };
   await app.initChain(
     RequestInitChain.fromPartial({
       chainId: CHAIN_ID,
@@ -89,6 +95,20 @@ async function main(): Promise<void> {
   );
   await app.finalizeBlock(RequestFinalizeBlock.fromPartial({ height: 1n, time: { seconds: 1_700_000_001n, nanos: 0 } }));
   await app.commit();
+  return { app, store, dir };
+}
+
+/** CPU time (user + system, all threads) in ms since `from`. */
+const cpuMs = (from: NodeJS.CpuUsage): number => {
+  const d = process.cpuUsage(from);
+  return (d.user + d.system) / 1000;
+};
+
+async function main(): Promise<void> {
+  const keys = Array.from({ length: ACCOUNTS }, (_, i) => keyOf(i));
+  const a = await freshApp(keys);
+  const b = await freshApp(keys);
+  const app = a.app;
 
   // Round-robin over senders, so consecutive txs come from different accounts.
   let t0 = performance.now();
@@ -105,31 +125,59 @@ async function main(): Promise<void> {
   const checkRates: number[] = [];
   const finalizeRates: number[] = [];
   const commitMs: number[] = [];
+  const replayRates: number[] = [];
+  let checkCpu = 0;
+  let finalizeCpu = 0;
+  let commitCpu = 0;
+  let replayCpu = 0;
+  let pipelineMs = 0;
   let failed = 0;
+  let mismatch = 0;
   let height = 2n;
-  const totalStart = performance.now();
   for (let start = 0; start < txs.length; start += BLOCK) {
     const block = txs.slice(start, start + BLOCK);
+    const time = { seconds: 1_700_000_000n + height, nanos: 0 };
+    // Node A, as a validator whose mempool saw the txs: CheckTx each, then the block.
     t0 = performance.now();
+    let c0 = process.cpuUsage();
     for (const tx of block) {
       const r = await app.checkTx(RequestCheckTx.fromPartial({ tx }));
       if (r.code !== 0) failed++;
     }
-    checkRates.push(block.length / ((performance.now() - t0) / 1000));
+    checkCpu += cpuMs(c0);
+    const checkMs = performance.now() - t0;
+    checkRates.push(block.length / (checkMs / 1000));
     t0 = performance.now();
-    const res = await app.finalizeBlock(RequestFinalizeBlock.fromPartial({ height, txs: block, time: { seconds: 1_700_000_000n + height, nanos: 0 } }));
+    c0 = process.cpuUsage();
+    const res = await app.finalizeBlock(RequestFinalizeBlock.fromPartial({ height, txs: block, time }));
+    finalizeCpu += cpuMs(c0);
     failed += res.txResults.filter((r) => r.code !== 0).length;
     const finalizeMs = performance.now() - t0;
     finalizeRates.push(block.length / (finalizeMs / 1000));
     t0 = performance.now();
+    c0 = process.cpuUsage();
     await app.commit();
-    commitMs.push(performance.now() - t0);
+    commitCpu += cpuMs(c0);
+    const cMs = performance.now() - t0;
+    commitMs.push(cMs);
+    pipelineMs += checkMs + finalizeMs + cMs;
+
+    // Node B, replaying the same block unseen (no CheckTx: decode, verify, execute, commit).
+    t0 = performance.now();
+    c0 = process.cpuUsage();
+    const replay = await b.app.finalizeBlock(RequestFinalizeBlock.fromPartial({ height, txs: block, time }));
+    await b.app.commit();
+    replayCpu += cpuMs(c0);
+    replayRates.push(block.length / ((performance.now() - t0) / 1000));
+    if (Buffer.compare(Buffer.from(replay.appHash), Buffer.from(res.appHash)) !== 0) mismatch++;
     height++;
   }
-  const totalS = (performance.now() - totalStart) / 1000;
-  await store.close();
-  rmSync(dir, { recursive: true, force: true });
+  await a.store.close();
+  await b.store.close();
+  rmSync(a.dir, { recursive: true, force: true });
+  rmSync(b.dir, { recursive: true, force: true });
 
+  const perCpuSec = (ms: number): number => Math.round(TXS / (ms / 1000));
   const out = {
     bench: 'pipeline',
     node: process.version,
@@ -138,11 +186,21 @@ async function main(): Promise<void> {
     accounts: ACCOUNTS,
     txsPerBlock: BLOCK,
     failedTxs: failed,
+    appHashMismatches: mismatch,
     presignTxPerSec: Math.round(TXS / (signMs / 1000)),
     checkTxPerSec: Math.round(median(checkRates)),
     finalizeBlockTxPerSec: Math.round(median(finalizeRates)),
     commitMsPerBlock: Math.round(median(commitMs)),
-    pipelineTxPerSec: Math.round(TXS / totalS),
+    pipelineTxPerSec: Math.round(TXS / (pipelineMs / 1000)),
+    replayTxPerSec: Math.round(median(replayRates)),
+    perCpuSecond: {
+      note: 'txs per CPU-second (user + system, all threads): less sensitive to a busy machine than wall time',
+      checkTx: perCpuSec(checkCpu),
+      finalizeBlock: perCpuSec(finalizeCpu),
+      commit: perCpuSec(commitCpu),
+      pipeline: perCpuSec(checkCpu + finalizeCpu + commitCpu),
+      replay: perCpuSec(replayCpu),
+    },
     rssGrowthMiB: Math.round((process.memoryUsage().rss - rss0) / 2 ** 20),
   };
   process.stdout.write(JSON.stringify(out, null, 2) + '\n');

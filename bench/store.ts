@@ -1,5 +1,6 @@
 // State store benchmark: fill 100k keys, then stage+commit blocks of 6000 changed keys
-// (5000 overwrites of existing keys + 1000 new keys), and measure committed reads.
+// (5000 overwrites of existing keys + 1000 new keys), and measure committed reads; then the trie
+// update per key (the library's put) against one batch per block (the default), same blocks.
 // Run: node --import tsx bench/store.ts        Prints figures only (medians); no assertions.
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -87,6 +88,58 @@ async function trieOnly(): Promise<{ ours: number; stock: number }> {
   return { ours: median(oursMs), stock: median(stockMs) };
 }
 
+/**
+ * stage() of the same blocks with the trie updated per key (the library's put, one path at a time)
+ * and in one batch per block (the default): median ms per block, alternating, same content.
+ */
+async function stageModes(): Promise<{ perKey: number; batch: number }> {
+  const dirs = [mkdtempSync(join(tmpdir(), 'cybermiles-bench-store-a-')), mkdtempSync(join(tmpdir(), 'cybermiles-bench-store-b-'))];
+  const [perKeyStore, batchStore] = await Promise.all([
+    CommitStore.open(dirs[0] as string, { trieUpdate: 'per-key', sync: false }),
+    CommitStore.open(dirs[1] as string, { trieUpdate: 'batch', sync: false }),
+  ]);
+  const stores = { perKey: perKeyStore, batch: batchStore };
+  const times = { perKey: [] as number[], batch: [] as number[] };
+  try {
+    let height = 0n;
+    let next = 0;
+    const KEYS = 20_000;
+    const fill = async (s: CommitStore, h: bigint): Promise<Uint8Array> => {
+      const b = s.branch();
+      for (let j = 0; j < KEYS; j++) b.set(key(j), value(j, 0));
+      const r = await s.stage(b.changes(), h);
+      await s.commit();
+      return r;
+    };
+    height++;
+    await fill(stores.perKey, height);
+    await fill(stores.batch, height);
+    next = KEYS;
+    for (let round = 1; round <= 8; round++) {
+      height++;
+      const chosen = new Set<number>();
+      while (chosen.size < BLOCK_KEYS) chosen.add(Math.floor(rand() * next));
+      const roots: string[] = [];
+      for (const mode of round % 2 === 0 ? (['perKey', 'batch'] as const) : (['batch', 'perKey'] as const)) {
+        const s = stores[mode];
+        const b = s.branch();
+        for (const i of chosen) b.set(key(i), value(i, round));
+        const changes = b.changes();
+        const t0 = performance.now();
+        roots.push(Buffer.from(await s.stage(changes, height)).toString('hex'));
+        times[mode].push(performance.now() - t0);
+        await s.commit();
+      }
+      if (roots[0] !== roots[1]) throw new Error('bench: per-key and batch staging disagree');
+    }
+  } finally {
+    await stores.perKey.close();
+    await stores.batch.close();
+    for (const d of dirs) rmSync(d, { recursive: true, force: true });
+  }
+  return { perKey: median(times.perKey), batch: median(times.batch) };
+}
+
 async function main(): Promise<void> {
   const dir = mkdtempSync(join(tmpdir(), 'cybermiles-bench-store-'));
   try {
@@ -145,6 +198,7 @@ async function main(): Promise<void> {
     await store.close();
 
     const trie = await trieOnly();
+    const modes = await stageModes();
 
     const fmt = (n: number, d = 1): string => n.toFixed(d);
     console.log(`state: ${next} keys after ${height} blocks (fill ${FILL} keys in ${fmt(fillMs / 1000, 2)} s)`);
@@ -161,6 +215,10 @@ async function main(): Promise<void> {
     console.log(`  StateTrie          ${fmt(trie.ours)} ms   (${fmt((trie.ours / BLOCK_KEYS) * 1000)} µs/key)`);
     console.log(`  stock createMPT    ${fmt(trie.stock)} ms   (${fmt((trie.stock / BLOCK_KEYS) * 1000)} µs/key)`);
     console.log(`  ratio stock/ours   ${fmt(trie.stock / trie.ours, 2)}x`);
+    console.log(`CommitStore.stage of ${BLOCK_KEYS} overwrites over 20000 keys, per-key vs one batch per block, median of 4 each:`);
+    console.log(`  per key (library put)   ${fmt(modes.perKey)} ms   (${fmt((modes.perKey / BLOCK_KEYS) * 1000)} µs/key)`);
+    console.log(`  batch (default)         ${fmt(modes.batch)} ms   (${fmt((modes.batch / BLOCK_KEYS) * 1000)} µs/key)`);
+    console.log(`  ratio per-key/batch     ${fmt(modes.perKey / modes.batch, 2)}x`);
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }

@@ -9,17 +9,10 @@ import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { CLI } from './helpers/node.js';
 import { freePortBase } from './helpers/testnet.js';
+import { processAlive } from '../src/util/process-alive.js';
 
 const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
 
-function alive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch {
-    return false;
-  }
-}
 
 class Runner {
   output = '';
@@ -95,7 +88,7 @@ describe('cybermilesd testnet-run', () => {
     expect(pids).toHaveLength(4);
     expect(await first.stop('SIGINT')).toBe(0);
     expect(first.output).toContain('testnet stopped');
-    for (const pid of pids) expect(alive(pid)).toBe(false);
+    for (const pid of pids) expect(processAlive(pid)).toBe(false);
     const reached = Math.max(...[...first.latest().values()].map((n) => n.height));
 
     // The port base given on creation is in testnet.json; a second run needs no options.
@@ -105,6 +98,6 @@ describe('cybermilesd testnet-run', () => {
     expect(second.output).toMatch(/^resuming testnet cybermiles-testnet in .*: 2 validators$/m);
     const pids2 = second.pids(dir);
     expect(await second.stop('SIGTERM')).toBe(0);
-    for (const pid of pids2) expect(alive(pid)).toBe(false);
+    for (const pid of pids2) expect(processAlive(pid)).toBe(false);
   });
 });

@@ -37,6 +37,11 @@ export class TxExecutor {
     private readonly verifier: SigVerifier = sharedSigVerifier(),
   ) {}
 
+  /** The same executor (message routes, ante) verifying ahead with `verifier`. */
+  withVerifier(verifier: SigVerifier): TxExecutor {
+    return new TxExecutor(this.lookup, this.ante, verifier);
+  }
+
   /**
    * Verifies, on the verifier's threads, the signatures the ante would verify when the txs run
    * against `state`, and remembers the results; the ante then finds them known. Only work moves:

@@ -8,6 +8,7 @@ import { closeSync, existsSync, openSync } from 'node:fs';
 import { join, relative, resolve } from 'node:path';
 import { generateTestnet, readTestnetInfo, TESTNET_JSON, type TestnetInfo, type TestnetOptions } from '../node/testnet.js';
 import { nodeStatus, statusLine } from '../node/testnet-status.js';
+import { processAlive } from '../util/process-alive.js';
 
 export interface TestnetRunOptions {
   readonly dir: string;
@@ -32,15 +33,6 @@ interface RunningChild {
 }
 
 const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
-
-function groupAlive(pid: number): boolean {
-  try {
-    process.kill(-pid, 0);
-    return true;
-  } catch {
-    return false;
-  }
-}
 
 function killGroup(pid: number): void {
   try {
@@ -141,7 +133,7 @@ export async function runTestnet(o: TestnetRunOptions): Promise<number> {
         clearTimeout(timer);
       }
       // The node stops its CometBFT before exiting; anything left in its group goes now.
-      for (let i = 0; i < 50 && groupAlive(pid); i++) {
+      for (let i = 0; i < 50 && processAlive(-pid); i++) {
         if (i === 20) killGroup(pid);
         await sleep(100);
       }

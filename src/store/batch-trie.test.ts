@@ -1,7 +1,8 @@
-import { BranchMPTNode, ExtensionMPTNode, createMPT, decodeMPTNode, decodeRawMPTNode, isRawMPTNode } from '@ethereumjs/mpt';
+import { BranchMPTNode, ExtensionMPTNode, LeafMPTNode, createMPT, decodeMPTNode, decodeRawMPTNode, isRawMPTNode } from '@ethereumjs/mpt';
+import type { NodeReferenceOrRawMPTNode } from '@ethereumjs/mpt';
 import { ValueEncoding } from '@ethereumjs/util';
 import { describe, expect, it } from 'vitest';
-import { applyBatch, type PathChange } from './batch-trie.js';
+import { applyBatch, compactKey, encodeBranchNode, encodeExtensionNode, encodeLeafNode, type PathChange } from './batch-trie.js';
 import { StagedNodeDB } from './node-db.js';
 import { EMPTY_TRIE_ROOT, TRIE_HASH_OPTIONS, encodeLeafValue, sha256 } from './trie.js';
 
@@ -174,5 +175,52 @@ describe('applyBatch', () => {
     expect(() => applyBatch(ours, EMPTY_TRIE_ROOT, EMPTY_TRIE_ROOT, [{ path: p, value: new Uint8Array() }], sha256)).toThrow(/deletion/);
     expect(() => applyBatch(ours, EMPTY_TRIE_ROOT, EMPTY_TRIE_ROOT, [{ path: p, value: Uint8Array.of(0) }, { path: p, value: null }], sha256)).toThrow(/twice/);
     expect(() => applyBatch(ours, sha256(enc.encode('nowhere')), EMPTY_TRIE_ROOT, [{ path: p, value: Uint8Array.of(0) }], sha256)).toThrow(/missing node/);
+  });
+});
+
+describe('node encoding', () => {
+  const rnd = generator(99);
+  const bytes = (n: number): Uint8Array => Uint8Array.from({ length: n }, () => rnd(256));
+  const nibbles = (n: number): number[] => Array.from({ length: n }, () => rnd(16));
+
+  it('writes the bytes the library\'s nodes serialise to, for every shape and length class', () => {
+    for (let round = 0; round < 400; round++) {
+      const key = nibbles(rnd(65));
+      // Values of 1 byte (< 0x80 and not), up to 55 bytes (short string) and beyond (long string).
+      const value = round % 10 === 0 ? Uint8Array.of(rnd(256)) : bytes(1 + rnd(300));
+      expect(hex(encodeLeafNode(key, value))).toBe(hex(new LeafMPTNode(key, value).serialize()));
+      const hash = bytes(32);
+      expect(hex(encodeExtensionNode(key, { hash }))).toBe(hex(new ExtensionMPTNode(key, hash).serialize()));
+      // An inline child: a small leaf under the extension.
+      const small = new LeafMPTNode(nibbles(1 + rnd(3)), bytes(1 + rnd(10)));
+      expect(hex(encodeExtensionNode(key, { inline: small.serialize() }))).toBe(hex(new ExtensionMPTNode(key, small.raw() as unknown as Uint8Array).serialize()));
+      const branch = new BranchMPTNode();
+      const children: ({ hash: Uint8Array } | { inline: Uint8Array } | null)[] = [];
+      for (let i = 0; i < 16; i++) {
+        const kind = rnd(4);
+        if (kind === 0) children.push(null);
+        else if (kind === 3) {
+          children.push({ inline: small.serialize() });
+          branch.setBranch(i, small.raw() as NodeReferenceOrRawMPTNode);
+        } else {
+          const h = bytes(32);
+          children.push({ hash: h });
+          branch.setBranch(i, h);
+        }
+      }
+      expect(hex(encodeBranchNode(children))).toBe(hex(branch.serialize()));
+      // And the library reads ours back as the same node.
+      expect(hex(decodeMPTNode(encodeBranchNode(children)).serialize())).toBe(hex(branch.serialize()));
+    }
+  });
+
+  it('encodes path segments as the library\'s hex prefix', () => {
+    for (let n = 0; n <= 64; n++) {
+      const key = nibbles(n);
+      for (const leaf of [true, false]) {
+        const node = leaf ? new LeafMPTNode(key, Uint8Array.of(1)) : new ExtensionMPTNode(key, new Uint8Array(32));
+        expect(hex(compactKey(key, leaf))).toBe(hex(node.raw()[0] as Uint8Array));
+      }
+    }
   });
 });

@@ -4,19 +4,20 @@
 // the whole path from the root for every key: with a few thousand keys a block, the top levels of
 // the trie were hashed thousands of times, each time through a chain of promises. Here the changes
 // are sorted by trie path and applied in one recursive descent: every node on the union of their
-// paths is loaded once, rebuilt once, serialised and hashed once. Nodes are the library's own
-// (@ethereumjs/mpt's LeafMPTNode, ExtensionMPTNode, BranchMPTNode, their RLP and hex-prefix
-// encoding), stored exactly as the library stores them (nodes of 32 bytes or more, and the root,
-// by SHA-256 of their serialisation; smaller ones inline), and the trie stays canonical: branches
-// left with one child are folded into extensions or leaves as the library folds them. So the root
-// is the library's root for the same content, and proofs and the stock trie read it unchanged
-// (batch-trie.test.ts checks roots and stored nodes against the stock trie).
+// paths is loaded once, rebuilt once, serialised and hashed once. Nodes are the library's
+// (@ethereumjs/mpt's leaf, extension and branch nodes, byte for byte: a small codec below writes
+// and reads exactly their RLP and hex-prefix encoding), stored exactly as the library stores them
+// (nodes of 32 bytes or more, and the root, by SHA-256 of their serialisation; smaller ones
+// inline), and the trie stays canonical: branches left with one child are folded into extensions
+// or leaves as the library folds them. So the root is the library's root for the same content,
+// and proofs and the stock trie read it unchanged (batch-trie.test.ts checks roots and stored
+// nodes against the stock trie).
 //
 // Every stored node replaced on the way is reported for deletion (the store prunes, as the trie
 // does with useNodePruning). Keys are the trie's paths: SHA-256 of the state key, 32 bytes, so
 // every path has the same length and a branch never holds a value.
 import { BranchMPTNode, ExtensionMPTNode, LeafMPTNode, decodeMPTNode, decodeRawMPTNode } from '@ethereumjs/mpt';
-import type { MPTNode, NodeReferenceOrRawMPTNode } from '@ethereumjs/mpt';
+import type { MPTNode } from '@ethereumjs/mpt';
 
 /** A reference to a node as its parent holds it: its hash, or the node itself inline (raw). */
 export type NodeRef = Uint8Array | Uint8Array[];
@@ -89,6 +90,210 @@ function comparePaths(a: Uint8Array, b: Uint8Array): number {
   return 0;
 }
 
+// ---- node encoding ----
+// Nodes are read and written here with a small RLP codec specialised to the three node shapes
+// (the library's generic RLP was a third of the update's time); the bytes are exactly what the
+// library's node.serialize() produces and what its decodeMPTNode reads (batch-trie.test.ts checks
+// both ways on random nodes). Inline children (nodes under 32 bytes, in practice never with 32-byte
+// paths) go through the library's node classes.
+
+/** What a parent holds for a child: its hash, or its own serialisation when under 32 bytes. */
+type Encoded = { readonly hash: Uint8Array; readonly inline?: undefined } | { readonly hash?: undefined; readonly inline: Uint8Array };
+
+function rlpHeaderLength(len: number): number {
+  if (len <= 55) return 1;
+  let n = 0;
+  for (let l = len; l > 0; l = Math.floor(l / 256)) n++;
+  return 1 + n;
+}
+
+function writeHeader(out: Uint8Array, at: number, len: number, short: number): number {
+  if (len <= 55) {
+    out[at] = short + len;
+    return at + 1;
+  }
+  const n = rlpHeaderLength(len) - 1;
+  out[at] = short + 55 + n;
+  for (let i = n, l = len; i >= 1; i--, l = Math.floor(l / 256)) out[at + i] = l & 0xff;
+  return at + 1 + n;
+}
+
+/** RLP size of a byte string. */
+function stringSize(b: Uint8Array): number {
+  return b.length === 1 && (b[0] as number) < 0x80 ? 1 : rlpHeaderLength(b.length) + b.length;
+}
+
+function writeString(out: Uint8Array, at: number, b: Uint8Array): number {
+  if (b.length === 1 && (b[0] as number) < 0x80) {
+    out[at] = b[0] as number;
+    return at + 1;
+  }
+  const p = writeHeader(out, at, b.length, 0x80);
+  out.set(b, p);
+  return p + b.length;
+}
+
+/** The hex-prefix ("compact") encoding of a path segment, as the library's addHexPrefix + pack. */
+export function compactKey(nibbles: readonly number[], leaf: boolean): Uint8Array {
+  const n = nibbles.length;
+  const out = new Uint8Array((n >> 1) + 1);
+  let i = 0;
+  if (n & 1) {
+    out[0] = ((leaf ? 3 : 1) << 4) | (nibbles[0] as number);
+    i = 1;
+  } else {
+    out[0] = leaf ? 0x20 : 0x00;
+  }
+  for (let j = 1; i < n; i += 2, j++) out[j] = ((nibbles[i] as number) << 4) | (nibbles[i + 1] as number);
+  return out;
+}
+
+/** [compact key, value-or-child] as one RLP list. */
+function encodePair(key: Uint8Array, second: Uint8Array, secondIsEncoded: boolean): Uint8Array {
+  const payload = stringSize(key) + (secondIsEncoded ? second.length : stringSize(second));
+  const out = new Uint8Array(rlpHeaderLength(payload) + payload);
+  let at = writeHeader(out, 0, payload, 0xc0);
+  at = writeString(out, at, key);
+  if (secondIsEncoded) out.set(second, at);
+  else writeString(out, at, second);
+  return out;
+}
+
+/** A child reference as it appears inside its parent's RLP. */
+function childItem(c: Encoded): Uint8Array {
+  if (c.inline !== undefined) return c.inline;
+  const out = new Uint8Array(33);
+  out[0] = 0xa0;
+  out.set(c.hash, 1);
+  return out;
+}
+
+export function encodeLeafNode(key: readonly number[], value: Uint8Array): Uint8Array {
+  return encodePair(compactKey(key, true), value, false);
+}
+
+export function encodeExtensionNode(key: readonly number[], child: Encoded): Uint8Array {
+  return encodePair(compactKey(key, false), childItem(child), true);
+}
+
+export function encodeBranchNode(children: readonly (Encoded | null)[]): Uint8Array {
+  const items = children.map((c) => (c === null ? undefined : childItem(c)));
+  let payload = 1; // the (empty) value
+  for (let i = 0; i < 16; i++) payload += items[i]?.length ?? 1;
+  const out = new Uint8Array(rlpHeaderLength(payload) + payload);
+  let at = writeHeader(out, 0, payload, 0xc0);
+  for (let i = 0; i < 16; i++) {
+    const item = items[i];
+    if (item === undefined) out[at++] = 0x80;
+    else {
+      out.set(item, at);
+      at += item.length;
+    }
+  }
+  out[at] = 0x80;
+  return out;
+}
+
+/** An item of an RLP list: its payload (a view), or for a nested list its whole encoding. */
+interface Item {
+  readonly list: boolean;
+  readonly bytes: Uint8Array;
+}
+
+function readItems(b: Uint8Array): Item[] {
+  const bad = (): Error => new Error('trie batch: a stored node is not a well-formed RLP list');
+  const lengthAt = (at: number, n: number): number => {
+    let len = 0;
+    for (let i = 0; i < n; i++) len = len * 256 + (b[at + i] as number);
+    return len;
+  };
+  const first = b[0];
+  if (first === undefined || first < 0xc0) throw bad();
+  let at: number;
+  let end: number;
+  if (first <= 0xf7) {
+    at = 1;
+    end = 1 + first - 0xc0;
+  } else {
+    const n = first - 0xf7;
+    at = 1 + n;
+    end = at + lengthAt(1, n);
+  }
+  if (end !== b.length) throw bad();
+  const items: Item[] = [];
+  while (at < end) {
+    const x = b[at] as number;
+    if (x < 0x80) {
+      items.push({ list: false, bytes: b.subarray(at, at + 1) });
+      at += 1;
+    } else if (x <= 0xb7) {
+      const len = x - 0x80;
+      items.push({ list: false, bytes: b.subarray(at + 1, at + 1 + len) });
+      at += 1 + len;
+    } else if (x <= 0xbf) {
+      const n = x - 0xb7;
+      const len = lengthAt(at + 1, n);
+      items.push({ list: false, bytes: b.subarray(at + 1 + n, at + 1 + n + len) });
+      at += 1 + n + len;
+    } else if (x <= 0xf7) {
+      const len = x - 0xc0;
+      items.push({ list: true, bytes: b.subarray(at, at + 1 + len) });
+      at += 1 + len;
+    } else {
+      const n = x - 0xf7;
+      const len = lengthAt(at + 1, n);
+      items.push({ list: true, bytes: b.subarray(at, at + 1 + n + len) });
+      at += 1 + n + len;
+    }
+  }
+  if (at !== end) throw bad();
+  return items;
+}
+
+/** A child reference from a parent's item: a hash, an inline node (raw, as the library holds it), or none. */
+function itemRef(item: Item): NodeRef | null {
+  if (item.list) return decodeMPTNode(item.bytes).raw() as Uint8Array[];
+  if (item.bytes.length === 0) return null;
+  if (item.bytes.length !== 32) throw new Error('trie batch: a child reference is neither a hash nor an inline node');
+  return item.bytes;
+}
+
+function nibblesOfCompact(key: Uint8Array): { nibbles: number[]; leaf: boolean } {
+  const flag = (key[0] ?? 0) >> 4;
+  const odd = (flag & 1) === 1;
+  const nibbles: number[] = [];
+  if (odd) nibbles.push((key[0] ?? 0) & 0x0f);
+  for (let i = 1; i < key.length; i++) {
+    const byte = key[i] as number;
+    nibbles.push(byte >> 4, byte & 0x0f);
+  }
+  return { nibbles, leaf: flag >= 2 };
+}
+
+/** A stored node's bytes as a work node (children by reference, views into `bytes`). */
+function decodeStoredNode(bytes: Uint8Array): Work {
+  const items = readItems(bytes);
+  if (items.length === 17) {
+    if ((items[16] as Item).bytes.length !== 0) throw new Error('trie batch: a branch with a value (paths of unequal length?)');
+    const children = new Array<Child | null>(16);
+    for (let i = 0; i < 16; i++) {
+      const ref = itemRef(items[i] as Item);
+      children[i] = ref === null ? null : { kind: Kind.Stored, ref };
+    }
+    return { kind: Kind.Branch, children };
+  }
+  if (items.length !== 2 || (items[0] as Item).list) throw new Error('trie batch: a stored node is neither a branch, an extension nor a leaf');
+  const { nibbles, leaf } = nibblesOfCompact((items[0] as Item).bytes);
+  const second = items[1] as Item;
+  if (leaf) {
+    if (second.list) throw new Error('trie batch: a leaf whose value is a list');
+    return { kind: Kind.Leaf, key: nibbles, value: second.bytes };
+  }
+  const ref = itemRef(second);
+  if (ref === null) throw new Error('trie batch: an extension without a child');
+  return { kind: Kind.Ext, key: nibbles, child: { kind: Kind.Stored, ref } };
+}
+
 export interface NodeSource {
   /** The serialised node stored under `hash`, or undefined when it is missing. */
   getNodeByHash(hash: Uint8Array): Uint8Array | undefined;
@@ -130,7 +335,7 @@ export function applyBatch(
     const bytes = source.getNodeByHash(ref);
     if (bytes === undefined) throw new Error(`trie batch: missing node ${Buffer.from(ref).toString('hex')}`);
     if (replacing) dels.push(ref);
-    return toWork(decodeMPTNode(bytes));
+    return decodeStoredNode(bytes);
   };
 
   /** A fresh subtree over ops[lo, hi) at depth d (deletions among them are ignored). */
@@ -234,27 +439,22 @@ export function applyBatch(
     return normalise({ kind: Kind.Branch, children });
   };
 
-  /** Serialises a rebuilt subtree bottom-up; returns the reference its parent holds. */
-  const encode = (child: Child, isRoot: boolean): NodeRef => {
-    if (child.kind === Kind.Stored) return child.ref;
-    let node: MPTNode;
-    if (child.kind === Kind.Leaf) node = new LeafMPTNode(child.key, child.value);
-    else if (child.kind === Kind.Ext) node = new ExtensionMPTNode(child.key, encode(child.child, false) as Uint8Array);
-    else {
-      const branch = new BranchMPTNode();
-      for (let i = 0; i < 16; i++) {
-        const c = child.children[i];
-        if (c !== null && c !== undefined) branch.setBranch(i, encode(c, false) as NodeReferenceOrRawMPTNode);
-      }
-      node = branch;
-    }
-    const serialised = node.serialize();
+  /** What a parent holds for an untouched child. */
+  const storedEncoded = (ref: NodeRef): Encoded => (Array.isArray(ref) ? { inline: decodeRawMPTNode(ref).serialize() } : { hash: ref });
+
+  /** Serialises a rebuilt subtree bottom-up; returns what its parent holds. */
+  const encode = (child: Child, isRoot: boolean): Encoded => {
+    if (child.kind === Kind.Stored) return storedEncoded(child.ref);
+    let serialised: Uint8Array;
+    if (child.kind === Kind.Leaf) serialised = encodeLeafNode(child.key, child.value);
+    else if (child.kind === Kind.Ext) serialised = encodeExtensionNode(child.key, encode(child.child, false));
+    else serialised = encodeBranchNode(child.children.map((c) => (c === null || c === undefined ? null : encode(c, false))));
     if (serialised.length >= 32 || isRoot) {
       const h = hash(serialised);
       puts.push([h, serialised]);
-      return h;
+      return { hash: h };
     }
-    return node.raw() as Uint8Array[];
+    return { inline: serialised };
   };
 
   if (ops.length === 0) return { root, puts, dels };
@@ -262,6 +462,6 @@ export function applyBatch(
   const result = update(start, 0, ops);
   if (result === null) return { root: emptyRoot, puts, dels };
   const newRoot = encode(result, true);
-  if (Array.isArray(newRoot)) throw new Error('trie batch: the root must be stored by hash');
-  return { root: newRoot, puts, dels };
+  if (newRoot.hash === undefined) throw new Error('trie batch: the root must be stored by hash');
+  return { root: newRoot.hash, puts, dels };
 }

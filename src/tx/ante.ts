@@ -1,5 +1,6 @@
 // The ante path: everything a tx must pass before its messages run. Timeout height, tx size gas,
-// for each signer its account, public key, sequence and signature, then the fee policy.
+// for each signer its account, public key and sequence, then the fee policy, then the signatures
+// (as in the SDK, where fees are deducted before signatures are verified).
 // Writes (sequence, public key, fee) go through ctx.store, a per-tx cache layer.
 import { SignDoc } from 'cosmjs-types/cosmos/tx/v1beta1/tx';
 import { sha256 } from './hash.js';
@@ -63,6 +64,9 @@ export function signaturesToVerify(state: KVReader, tx: DecodedTx, chainId: stri
   const out: PendingSignature[] = [];
   const memo = verifiedIn.get(tx);
   for (const [i, signer] of tx.signers.entries()) {
+    // Verified already (in CheckTx, almost always in this very context): the ante checks the
+    // context exactly; reading the account here would only cost time.
+    if (memo?.[i] !== undefined) continue;
     if (!signer.signModeDirect || signer.signature.length !== 64 || !isLowS(signer.signature)) continue;
     let address: Uint8Array;
     try {
@@ -74,7 +78,6 @@ export function signaturesToVerify(state: KVReader, tx: DecodedTx, chainId: stri
     const pubKey = account?.pubKey ?? signer.pubKey;
     if (account === undefined || pubKey === undefined || !isValidPubKey(pubKey)) continue;
     const context = verifiedContext(chainId, account.accountNumber, pubKey);
-    if (memo?.[i] === context) continue;
     const digest = signDocDigest(tx, chainId, account.accountNumber);
     const cacheKey = SignatureCache.key(digest, signer.signature, pubKey);
     if (deps.sigCache.has(cacheKey)) {

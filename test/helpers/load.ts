@@ -2,6 +2,7 @@
 // Each sender signs with its own locally tracked sequence, so no tx waits for another.
 import { connectComet, type CometClient } from '@cosmjs/tendermint-rpc';
 import { toHex } from '@cosmjs/encoding';
+import { sha256 } from '@cosmjs/crypto';
 import { MsgSend } from 'cosmjs-types/cosmos/bank/v1beta1/tx';
 import { DENOM, type DevWallet } from './accounts.js';
 import { encodeTx, signTx } from './txs.js';
@@ -17,6 +18,8 @@ const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms
 
 export class TransferLoad {
   readonly accepted: SentTx[] = [];
+  /** Sent, but the node went away before answering: each may or may not have been committed. */
+  readonly uncertain: SentTx[] = [];
   private running = false;
   private loops: Promise<void>[] = [];
   private comet: CometClient | undefined;
@@ -48,14 +51,17 @@ export class TransferLoad {
         value: MsgSend.encode({ fromAddress: sender.address, toAddress: this.recipient, amount: [{ denom: DENOM, amount: amount.toString() }] }).finish(),
       };
       const bytes = encodeTx(await signTx({ wallet: sender.wallet, chainId: this.chainId, accountNumber, sequence, messages: [msg] }));
+      const hash = toHex(sha256(bytes)).toUpperCase();
       try {
         const res = await this.comet?.broadcastTxSync({ tx: bytes });
         if (res === undefined || res.code !== 0) return; // refused: this sender stops
-        this.accepted.push({ hash: toHex(res.hash).toUpperCase(), from: sender.address, amount });
+        this.accepted.push({ hash, from: sender.address, amount });
         sequence++;
         n++;
       } catch {
-        return; // node gone
+        // Node gone: it may have taken the tx into its mempool (and passed it on) before it went.
+        this.uncertain.push({ hash, from: sender.address, amount });
+        return;
       }
       await sleep(this.intervalMs);
     }

@@ -10,6 +10,7 @@ import { execFile } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { mkdir, readdir, rm, rmdir, writeFile } from 'node:fs/promises';
 import { promisify } from 'node:util';
+import { processAlive } from '../../src/util/process-alive.js';
 
 const exec = promisify(execFile);
 const ip = (...args: string[]): Promise<unknown> => exec('ip', args, { timeout: 10_000 });
@@ -39,15 +40,6 @@ async function freeSubnet(second: number): Promise<number> {
   throw new Error(`no free 10.${second}.X.0 subnet`);
 }
 
-function pidAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch {
-    return false;
-  }
-}
-
 /**
  * Removes what an earlier test run left behind when it was killed before its cleanup: namespaces
  * named cmt-<pid>-… or cmb-<pid>-… whose process is gone (their veth pairs go with them) and their
@@ -58,7 +50,7 @@ async function sweepStale(): Promise<void> {
   for (const line of stdout.split('\n')) {
     const name = line.split(' ')[0] ?? '';
     const m = /^cm[tb]-(\d+)-/.exec(name);
-    if (m === null || pidAlive(Number(m[1]))) continue;
+    if (m === null || processAlive(Number(m[1]))) continue;
     await quietly(ip('netns', 'del', name));
     await rm(`/etc/netns/${name}`, { recursive: true, force: true });
   }

@@ -11,6 +11,7 @@ import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
 import { latestHeight, waitForHeight } from './cometbft.js';
 import { freePorts } from './ports.js';
+import { processAlive } from '../../src/util/process-alive.js';
 
 export const CLI = fileURLToPath(new URL('../../bin/cybermilesd.js', import.meta.url));
 const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
@@ -202,20 +203,12 @@ function signalIfAlive(pid: number, signal: NodeJS.Signals): void {
   }
 }
 
-function alive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch {
-    return false;
-  }
-}
 
 /** Waits until a process is gone; SIGKILLs it if it lingers past the timeout. */
 export async function waitGone(pid: number | undefined, timeoutMs: number): Promise<void> {
   if (pid === undefined) return;
   const deadline = Date.now() + timeoutMs;
-  while (alive(pid)) {
+  while (processAlive(pid)) {
     if (Date.now() > deadline) {
       process.kill(pid, 'SIGKILL');
       await sleep(200);
