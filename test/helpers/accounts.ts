@@ -36,7 +36,9 @@ export async function supplyAndBalances(rpcUrl: string): Promise<{ supply: bigin
   try {
     const q = QueryClient.withExtensions(comet, setupBankExtension);
     for (let attempt = 0; attempt < 5; attempt++) {
-      const before = (await comet.status()).syncInfo.latestBlockHeight;
+      // The app's committed height (abci_info), not CometBFT's latest block: CometBFT stores a block
+      // before the app has committed it, so /status may move on while queries still read the last state.
+      const before = (await comet.abciInfo()).lastBlockHeight;
       const supply = BigInt((await q.bank.supplyOf(DENOM)).amount);
       let sum = 0n;
       let key: Uint8Array = new Uint8Array();
@@ -52,8 +54,8 @@ export async function supplyAndBalances(rpcUrl: string): Promise<{ supply: bigin
         }
         key = page.pagination?.nextKey ?? new Uint8Array();
       } while (key.length > 0);
-      const after = (await comet.status()).syncInfo.latestBlockHeight;
-      if (before === after) return { supply, sum, height: after };
+      const after = (await comet.abciInfo()).lastBlockHeight;
+      if (before !== undefined && before === after) return { supply, sum, height: after };
     }
     throw new Error('chain kept moving while summing balances');
   } finally {
