@@ -11,18 +11,22 @@ import type { SlashingKeeper } from './keeper.js';
 import { missedKey, PRESENT } from './keys.js';
 import { DEFAULT_SLASHING_PARAMS, slashingParams } from './params.js';
 
-/** Genesis params with absent fields defaulted (a patch may give only the window). */
-function withDefaultParams(state: unknown): unknown {
-  if (typeof state !== 'object' || state === null) return state;
-  const s = state as Record<string, unknown>;
-  const given = s['params'];
-  if (typeof given !== 'object' || given === null) return state;
-  return { ...s, params: { ...(Params.toJSON(DEFAULT_SLASHING_PARAMS) as Record<string, unknown>), ...(given as Record<string, unknown>) } };
+/** Genesis params with absent (zero-valued) fields defaulted: a patch may give only the window. */
+function withDefaults(p: Params | undefined): Params | undefined {
+  if (p === undefined) return undefined;
+  const d = DEFAULT_SLASHING_PARAMS;
+  return {
+    signedBlocksWindow: p.signedBlocksWindow === 0n ? d.signedBlocksWindow : p.signedBlocksWindow,
+    minSignedPerWindow: p.minSignedPerWindow === '' ? d.minSignedPerWindow : p.minSignedPerWindow,
+    downtimeJailDurationSeconds: p.downtimeJailDurationSeconds === 0n ? d.downtimeJailDurationSeconds : p.downtimeJailDurationSeconds,
+    slashFractionDoubleSign: p.slashFractionDoubleSign === '' ? d.slashFractionDoubleSign : p.slashFractionDoubleSign,
+    slashFractionDowntime: p.slashFractionDowntime === '' ? d.slashFractionDowntime : p.slashFractionDowntime,
+  };
 }
 
 export async function initSlashingGenesis(k: SlashingKeeper, store: KVStore, state: unknown): Promise<void> {
-  const g = parseGenesis(GenesisState.fromJSON, withDefaultParams(state), 'slashing');
-  const p = initParams(store, slashingParams, g.params, 'slashing');
+  const g = parseGenesis(GenesisState.fromJSON, state, 'slashing');
+  const p = initParams(store, slashingParams, withDefaults(g.params), 'slashing');
   for (const [i, e] of g.signingInfos.entries()) {
     const at = `app_state.slashing.signing_infos[${i}]`;
     let cons: Uint8Array;
