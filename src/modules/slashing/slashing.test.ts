@@ -19,6 +19,7 @@ import { parseAddress } from '../auth/address.js';
 import { YEAR_SECONDS } from '../distribution/awards.js';
 import { consAddress, toValoper, VALCONS_PREFIX } from '../staking/address.js';
 import { DEFAULT_STAKING_PARAMS } from '../staking/params.js';
+import { initSlashingGenesis } from './genesis.js';
 
 const CMT = 1_000_000n;
 const UNBONDING = 1000n;
@@ -262,9 +263,15 @@ describe('downtime', () => {
     expect((await chain.exportAppState())['slashing']).toEqual(exported);
   });
 
-  it('refuses bad genesis params', async () => {
-    await expect(start({ validators: 1, slashing: { min_signed_per_window: '1.5' } })).rejects.toThrow(/min_signed_per_window/);
-    chain = undefined;
+  it('refuses bad genesis params and signing infos, naming the field', async () => {
+    const c = await start({ validators: 1 });
+    const init = (state: unknown) => initSlashingGenesis(c.keepers.slashing, c.store.branch(), state);
+    await expect(init({ params: { min_signed_per_window: '1.5' } })).rejects.toThrow(/app_state.slashing.params: min_signed_per_window "1.5"/);
+    await expect(init({ params: { signed_blocks_window: '-3' } })).rejects.toThrow(/signed_blocks_window must be positive/);
+    await expect(init({ params: { slash_fraction_downtime: 'lots' } })).rejects.toThrow(/slash_fraction_downtime/);
+    await expect(init({ signing_infos: [{ address: valoper(0) }] })).rejects.toThrow(/signing_infos\[0\].address/);
+    await expect(init({ signing_infos: [{ address: valcons(0), missed_blocks_counter: '1', missed_indexes: ['100'] }] })).rejects.toThrow(/outside the window/);
+    await expect(init({ signing_infos: [{ address: valcons(0), missed_blocks_counter: '2', missed_indexes: ['1'] }] })).rejects.toThrow(/missed_blocks_counter 2 but 1/);
   });
 });
 
