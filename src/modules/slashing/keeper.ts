@@ -19,7 +19,7 @@ import {
 import { SlashingEvents, SlashReasons, slashingEvent } from './events.js';
 import type { SlashingStaking } from './expected-keepers.js';
 import { missedKey, missedPrefix, PRESENT, SIGNING_INFO_PREFIX, signingInfoKey } from './keys.js';
-import { slashingRules } from './params.js';
+import { slashingRules, type SlashingRules } from './params.js';
 import { recordVote } from './signing.js';
 
 /** CometBFT's BlockIDFlag COMMIT: the validator signed the block. Anything else is a miss. */
@@ -95,21 +95,23 @@ export class SlashingKeeper {
    */
   async beginBlock(ctx: StakingContext, block: BlockClock, lastCommit: CommitInfo | undefined, misbehavior: readonly Misbehavior[]): Promise<void> {
     for (const m of misbehavior) await this.handleMisbehavior(ctx, block, m);
-    for (const vote of lastCommit?.votes ?? []) {
+    const votes = lastCommit?.votes ?? [];
+    if (votes.length === 0) return;
+    const rules = slashingRules(ctx.store);
+    for (const vote of votes) {
       const cons = vote.validator?.address;
       if (cons === undefined || cons.length !== 20) continue;
-      await this.handleVote(ctx, block, cons, vote.blockIdFlag === BLOCK_ID_FLAG_COMMIT);
+      await this.handleVote(ctx, block, cons, vote.blockIdFlag === BLOCK_ID_FLAG_COMMIT, rules);
     }
   }
 
   /** One validator's vote (or miss) of the previous block: O(1) reads and writes. */
-  async handleVote(ctx: StakingContext, block: BlockClock, cons: Uint8Array, signed: boolean): Promise<void> {
+  async handleVote(ctx: StakingContext, block: BlockClock, cons: Uint8Array, signed: boolean, rules: SlashingRules = slashingRules(ctx.store)): Promise<void> {
     const val = this.staking.validatorByConsAddr(ctx.store, cons);
     if (val === undefined) return;
     const v = this.staking.getValidator(ctx.store, val);
     // A jailed validator's misses are not counted (it is leaving the set), as in the SDK.
     if (v === undefined || v.jailed) return;
-    const rules = slashingRules(ctx.store);
     const info = this.signingInfoOrNew(ctx.store, cons, block.height);
     const index = info.indexOffset % rules.window;
     const key = missedKey(cons, index);

@@ -155,6 +155,27 @@ describe('double sign', () => {
   });
 });
 
+describe('an unbonding validator', () => {
+  it('is still slashed for a double sign done while bonded: from the not-bonded pool, and tombstoned', async () => {
+    const c = await start({ validators: 3, slashing: { signed_blocks_window: '2' } });
+    const infraction = c.height;
+    const infractionTime = c.now;
+    await c.block([], { lastCommit: votes([0, 1], [2]) });
+    await c.block([], { lastCommit: votes([0, 1], [2]) });
+    expect(v(c, 2).jailed).toBe(true);
+    expect(v(c, 2).status).toBe(BondStatus.BOND_STATUS_UNBONDING);
+    const before = tokens(c, 2);
+    const supply = c.supply();
+    await c.block([], { misbehavior: [duplicateVote(2, infraction, infractionTime)] });
+    expect(tokens(c, 2)).toBe(before - before / 20n);
+    expect(supply - c.supply()).toBe(before / 20n);
+    expect((await signingInfo(c, 2))?.tombstoned).toBe(true);
+    // The unbonding period over, it is UNBONDED; the pools' invariant held at every block.
+    await c.block([], { time: c.now + UNBONDING });
+    expect(v(c, 2).status).toBe(BondStatus.BOND_STATUS_UNBONDED);
+  });
+});
+
 describe('downtime', () => {
   it('jails after missing more than half of a 10-block window, slashes 0.01%, and lets the operator unjail after the jail period', async () => {
     const c = await start({ validators: 3, slashing: { signed_blocks_window: '10', min_signed_per_window: '0.5', downtime_jail_duration_seconds: '60' } });
