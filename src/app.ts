@@ -35,6 +35,8 @@ import type { StakingBank } from './modules/staking/expected-keepers.js';
 import { DistributionKeeper, type DistributionBank } from './modules/distribution/keeper.js';
 import { distributionModule } from './modules/distribution/module.js';
 import { distributionBank } from './modules/distribution/bank-adapter.js';
+import { SlashingKeeper } from './modules/slashing/keeper.js';
+import { slashingModule } from './modules/slashing/module.js';
 
 /**
  * Genesis order: auth first, so that accounts listed in genesis keep their account numbers;
@@ -46,10 +48,21 @@ import { distributionBank } from './modules/distribution/bank-adapter.js';
  * reputation: it holds no funds, and its invariants only compare its own records;
  * staking then: genesis validators bond their self-bond from balances bank has set, and its two
  * pool accounts take the next account numbers (so nobody else's change);
- * distribution last: it records the genesis supply (inflation's base) once bank has minted it,
- * and its account takes the next number.
+ * distribution: it records the genesis supply (inflation's base) once bank has minted it,
+ * and its account takes the next number;
+ * slashing last: its params and the signing infos of validators staking has created (it holds
+ * no funds and creates no accounts).
  */
-export const GENESIS_ORDER = ['auth', 'bank', 'fees', 'escrow', 'arbitration', 'lending', 'reputation', 'staking', 'distribution'] as const;
+export const GENESIS_ORDER = ['auth', 'bank', 'fees', 'escrow', 'arbitration', 'lending', 'reputation', 'staking', 'distribution', 'slashing'] as const;
+
+/**
+ * Begin-block order (before the block's txs): slashing only, as in the SDK, where slashing's
+ * BeginBlock runs long before staking's EndBlock: double-sign evidence and the previous block's
+ * missed votes jail and slash validators first, so that distribution's awards of this block and
+ * staking's end-block ranking (after every other end-blocker) already see the jailed validators
+ * out of the power index and remove them from CometBFT's set in this block's validator updates.
+ */
+export const BEGIN_BLOCK_ORDER = ['slashing'] as const;
 
 /**
  * End-block order: escrow first, so that orders whose dispute window closed in this block are
@@ -75,6 +88,7 @@ export interface Keepers {
   readonly reputation: ReputationKeeper;
   readonly staking: StakingKeeper;
   readonly distribution: DistributionKeeper;
+  readonly slashing: SlashingKeeper;
 }
 
 export function createKeepers(): Keepers & {
@@ -119,8 +133,10 @@ export function createKeepers(): Keepers & {
   const staking = new StakingKeeper(stakingPools);
   const distBank = distributionBank(bank);
   const distribution = new DistributionKeeper(distBank, staking);
-  // Distribution pays a delegation's rewards before its stake changes (F1).
+  // Distribution pays a delegation's rewards before its stake changes, and records slashes (F1).
   staking.setHooks(distribution);
+  // Slashing jails, slashes and unjails through staking.
+  const slashing = new SlashingKeeper(staking);
   const fees = new FeesKeeper({
     balanceOf: (store, address) => bank.getBalance(store, address, 'ucmt'),
     // Quotas grow with the ucmt the account has delegated (over all validators).
@@ -136,6 +152,7 @@ export function createKeepers(): Keepers & {
     reputation,
     staking,
     distribution,
+    slashing,
     escrowVault,
     arbitrationVault,
     lendingBank,
@@ -167,8 +184,10 @@ export function createApp(
     ['reputation', reputationModule(keepers.reputation)],
     ['staking', stakingModule(keepers.staking, keepers.stakingBank)],
     ['distribution', distributionModule(keepers.distribution, keepers.staking, keepers.distributionBank)],
+    ['slashing', slashingModule(keepers.slashing)],
   ]);
   const modules = inOrder(byName, GENESIS_ORDER, 'GENESIS_ORDER');
+  const beginBlockers = inOrder(byName, BEGIN_BLOCK_ORDER, 'BEGIN_BLOCK_ORDER');
   const endBlockers = inOrder(byName, END_BLOCK_ORDER, 'END_BLOCK_ORDER');
 
   const handlers = new Map<string, AnyMsgHandler>();
@@ -189,7 +208,7 @@ export function createApp(
   for (const m of modules) queries.registerAll(m.queries);
   const proposals = feeProposalPolicy(keepers.fees, (tx) => executor.decode(tx));
   const validatorSet = stakingValidatorSet(keepers.staking);
-  const app = new CyberMilesApp({ state, modules, endBlockers, executor, queries, proposals, validatorSet }, opts);
+  const app = new CyberMilesApp({ state, modules, beginBlockers, endBlockers, executor, queries, proposals, validatorSet }, opts);
   queries.register(
     SIMULATE_PATH,
     simulateHandler(executor, () => app.scratch(), () => app.nextBlock()),

@@ -34,7 +34,7 @@ import type { Logger } from '../util/logger.js';
 import { Timestamp } from 'cosmjs-types/google/protobuf/timestamp';
 import { CHAIN_ID_KEY, LAST_BLOCK_TIME_KEY, MAX_BLOCK_GAS_KEY } from './app-keys.js';
 import type { CommittedState } from './committed-state.js';
-import type { AppModule, BlockInfo, TxContext } from './module.js';
+import type { AppModule, BlockCommit, BlockInfo, TxContext } from './module.js';
 import { queryError, type QueryRouter } from './query-router.js';
 import type { TxExecutor } from './tx-executor.js';
 import { toExecTxResult } from './tx-result.js';
@@ -66,6 +66,8 @@ export interface AppWiring {
   readonly state: CommittedState;
   /** In genesis order. */
   readonly modules: readonly AppModule[];
+  /** Modules with a begin-blocker, in begin-block order. */
+  readonly beginBlockers?: readonly AppModule[];
   /** Modules with an end-blocker, in end-block order. */
   readonly endBlockers: readonly AppModule[];
   readonly executor: TxExecutor;
@@ -209,6 +211,7 @@ export class CyberMilesApp implements AbciApplication {
       hash: req.hash,
     };
     const store = this.pendingGenesis ?? this.w.state.branch();
+    const beginEvents = await this.beginBlock(store, block, { lastCommit: req.decidedLastCommit, misbehavior: req.misbehavior });
     // Signatures not seen in CheckTx (a block from another proposer, a replay) are verified all
     // at once on worker threads, against the state before the block; execution then finds them.
     await this.w.executor.preverify(store, req.txs, this.chainId);
@@ -221,7 +224,17 @@ export class CyberMilesApp implements AbciApplication {
     this.lastBlockTime = { seconds: block.timeSeconds, nanos: block.timeNanos };
     const failed = txResults.filter((r) => r.code !== 0).length;
     this.log.info('finalized block', { height: req.height, txs: req.txs.length, failed, appHash });
-    return { events, txResults, validatorUpdates, appHash };
+    return { events: [...beginEvents, ...events], txResults, validatorUpdates, appHash };
+  }
+
+  /** Module begin-blockers in the app's order; any error here is a bug and halts the node. */
+  private async beginBlock(store: CacheStore, block: BlockInfo, commit: BlockCommit): Promise<Event[]> {
+    const events = new EventManager();
+    const gas = new InfiniteGasMeter();
+    for (const m of this.w.beginBlockers ?? []) {
+      await m.beginBlock?.({ store: new GasKVStore(store, gas), block, events, gas, mode: 'finalize' }, commit);
+    }
+    return events.events();
   }
 
   /** Module end-blockers in the app's order; any error here is a bug and halts the node. */

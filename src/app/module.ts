@@ -1,5 +1,6 @@
 // What a module gives the app: message handlers, query handlers, genesis, block hooks, invariants.
 import type { Any } from 'cosmjs-types/google/protobuf/any';
+import type { CommitInfo, Misbehavior } from 'cosmjs-types/tendermint/abci/types';
 import type { EventManager } from '../events/event.js';
 import type { KVReader, KVStore } from '../store/types.js';
 import type { GasMeter } from '../tx/gas.js';
@@ -72,6 +73,12 @@ export interface Invariant {
   check(store: KVReader): Promise<string | undefined>;
 }
 
+/** What FinalizeBlock tells of consensus: who signed the previous block, who misbehaved. */
+export interface BlockCommit {
+  readonly lastCommit: CommitInfo | undefined;
+  readonly misbehavior: readonly Misbehavior[];
+}
+
 export interface AppModule {
   readonly name: string;
   readonly msgHandlers: readonly AnyMsgHandler[];
@@ -80,6 +87,8 @@ export interface AppModule {
   readonly invariants: readonly Invariant[];
   initGenesis(store: KVStore, state: unknown): Promise<void>;
   exportGenesis(store: KVReader): Promise<unknown>;
+  /** Runs before the block's txs; its events go to FinalizeBlock's events. */
+  beginBlock?(ctx: TxContext, commit: BlockCommit): Promise<void>;
   /** Runs after the block's txs; its events go to FinalizeBlock's events. */
   endBlock?(ctx: TxContext): Promise<void>;
 }

@@ -9,7 +9,9 @@ import {
   RequestFinalizeBlock,
   RequestInitChain,
   RequestQuery,
+  type CommitInfo,
   type ExecTxResult,
+  type Misbehavior,
   type ResponseFinalizeBlock,
   type ResponseQuery,
 } from 'cosmjs-types/tendermint/abci/types';
@@ -163,12 +165,25 @@ export class TestChain {
     return this.wallet.at(i).address;
   }
 
-  /** FinalizeBlock + Commit at the next height. Time defaults to one second after the last block. */
-  async block(txs: readonly Uint8Array[] = [], opts: { time?: bigint; hash?: Uint8Array } = {}): Promise<ResponseFinalizeBlock> {
+  /**
+   * FinalizeBlock + Commit at the next height. Time defaults to one second after the last block;
+   * `lastCommit` (the previous block's votes) and `misbehavior` (evidence) default to none.
+   */
+  async block(
+    txs: readonly Uint8Array[] = [],
+    opts: { time?: bigint; hash?: Uint8Array; lastCommit?: CommitInfo; misbehavior?: Misbehavior[] } = {},
+  ): Promise<ResponseFinalizeBlock> {
     const height = this.height + 1n;
     const time = opts.time ?? this.now + 1n;
     const res = await this.app.finalizeBlock(
-      RequestFinalizeBlock.fromPartial({ height, time: { seconds: time, nanos: 0 }, hash: opts.hash ?? blockHashOf(height), txs: [...txs] }),
+      RequestFinalizeBlock.fromPartial({
+        height,
+        time: { seconds: time, nanos: 0 },
+        hash: opts.hash ?? blockHashOf(height),
+        txs: [...txs],
+        ...(opts.lastCommit === undefined ? {} : { decidedLastCommit: opts.lastCommit }),
+        misbehavior: opts.misbehavior ?? [],
+      }),
     );
     await this.app.commit();
     this.height = height;

@@ -8,7 +8,7 @@ import { prefixRange } from '../../store/range.js';
 import { moduleAddress, parseAddress, toAddress } from '../auth/address.js';
 import { formatCoins, type Amount } from './coins.js';
 import { burnEvent, coinbaseEvent, coinReceivedEvent, coinSpentEvent, messageSenderEvent, transferEvent } from './events.js';
-import { BALANCE_PREFIX, balanceKey, balancesPrefix, parseBalanceKey, SUPPLY_PREFIX, supplyKey } from './keys.js';
+import { BALANCE_PREFIX, balanceKey, balancesPrefix, burnedKey, parseBalanceKey, SUPPLY_PREFIX, supplyKey } from './keys.js';
 
 export interface StateContext {
   readonly store: KVStore;
@@ -121,11 +121,19 @@ export class BankKeeper {
     this.send(ctx, parseAddress(moduleAddress(module)), to, coins);
   }
 
+  /** Coins of `denom` burned since genesis. */
+  burned(store: KVReader, denom: string): bigint {
+    return decodeAmount(store.get(burnedKey(denom)));
+  }
+
   /** Destroys coins held by a module account (penalties): balance and supply shrink together. */
   burnFromModule(ctx: StateContext, module: string, coins: readonly Amount[]): void {
     const address = parseAddress(moduleAddress(module));
     this.subtractCoins(ctx, address, coins);
-    for (const c of coins) this.setSupply(ctx.store, c.denom, this.getSupply(ctx.store, c.denom) - c.amount);
+    for (const c of coins) {
+      this.setSupply(ctx.store, c.denom, this.getSupply(ctx.store, c.denom) - c.amount);
+      ctx.store.set(burnedKey(c.denom), Coin.encode({ denom: c.denom, amount: (this.burned(ctx.store, c.denom) + c.amount).toString() }).finish());
+    }
     ctx.events.emit(burnEvent(moduleAddress(module), formatCoins(coins)));
   }
 

@@ -9,6 +9,7 @@ export function distributionBank(bank: BankKeeper, denom = 'ucmt'): Distribution
   const collector = parseAddress(moduleAddress(FEE_COLLECTOR));
   return {
     supply: (store) => bank.getSupply(store, denom),
+    burned: (store) => bank.burned(store, denom),
     mint: (ctx, amount) => bank.mint(ctx, DISTRIBUTION_MODULE, self, [{ denom, amount }]),
     collectFees: (ctx) => {
       const fees = bank.getBalance(ctx.store, collector, denom);

@@ -1,7 +1,7 @@
 // Stage 2 arithmetic (not wired into the app yet): inflation per block, the award split, F1.
 import { describe, expect, it } from 'vitest';
 import { inflationFor, splitAwards, YEAR_SECONDS } from './awards.js';
-import { allocate, initValidator, memoryF1Store, pendingRewards, startDelegation, withdraw } from './f1.js';
+import { allocate, initValidator, memoryF1Store, pendingRewards, recordSlash, startDelegation, withdraw } from './f1.js';
 
 const DEC = 10n ** 18n;
 
@@ -85,5 +85,22 @@ describe('F1 rewards', () => {
     allocate(s, 'v', 100n);
     const paid = ['a', 'b', 'c'].map((d) => withdraw(s, d, 'v', 3n));
     expect(paid).toEqual([33n, 33n, 33n]);
+  });
+  it('walks slash events: stake before a slash earns until it, the reduced stake after', () => {
+    const s = memoryF1Store();
+    initValidator(s, 'v');
+    startDelegation(s, 'alice', 'v', 300n);
+    startDelegation(s, 'bob', 'v', 100n);
+    allocate(s, 'v', 4000n); // 400 tokens: 10 a token
+    recordSlash(s, 'v', 400n, 300n); // a quarter slashed: alice holds 225, bob 75
+    allocate(s, 'v', 3000n); // 300 tokens: 10 a token
+    recordSlash(s, 'v', 300n, 150n); // half: alice 112 (112.5 floored), bob 37
+    allocate(s, 'v', 1500n); // 150 tokens: 10 a token
+    expect(pendingRewards(s, 'alice', 'v', 150n)).toBe(3000n + 2250n + 1120n);
+    expect(pendingRewards(s, 'bob', 'v', 150n)).toBe(1000n + 750n + 370n);
+    // A delegation started after the slashes is not reduced by them.
+    startDelegation(s, 'carol', 'v', 10n);
+    allocate(s, 'v', 1600n);
+    expect(pendingRewards(s, 'carol', 'v', 160n)).toBe(100n);
   });
 });

@@ -1,4 +1,4 @@
-// [staking] stage 2, NOT WIRED YET: F1 fee distribution (as the SDK's x/distribution), over a
+// F1 fee distribution (as the SDK's x/distribution), slash-aware, over a
 // small storage interface so that the keeper can back it with state. O(1) per validator per
 // block: awards go into the validator's current-period pot; a delegation's rewards are its stake
 // times the difference of cumulative reward ratios between the period it started and now.
@@ -17,6 +17,24 @@ export interface F1Store {
   setHistorical(val: string, period: bigint, ratio: bigint): void;
   starting(del: string, val: string): { previousPeriod: bigint; stake: bigint } | undefined;
   setStarting(del: string, val: string, s: { previousPeriod: bigint; stake: bigint } | undefined): void;
+  /** The slash event that ended `period`, if any (see recordSlash). */
+  slashEvent(val: string, period: bigint): SlashEvent | undefined;
+  setSlashEvent(val: string, period: bigint, e: SlashEvent): void;
+  /** The period of the validator's newest slash event; 0 when it was never slashed. */
+  lastSlashPeriod(val: string): bigint;
+  setLastSlashPeriod(val: string, period: bigint): void;
+}
+
+/**
+ * A slash at the end of a period: delegations that started before it hold
+ * stake × tokensAfter / tokensBefore (floored) from then on. Events of a validator are linked
+ * newest first through `previousPeriod` (0 ends the list), so that a delegation's rewards walk
+ * only the slashes since it started, with no range scan (reads stay synchronous).
+ */
+export interface SlashEvent {
+  readonly tokensBefore: bigint;
+  readonly tokensAfter: bigint;
+  readonly previousPeriod: bigint;
 }
 
 /** A new validator: period 0 ends with ratio 0, the current period is 1. */
@@ -54,10 +72,51 @@ export function pendingRewards(s: F1Store, del: string, val: string, tokens: big
   const st = s.starting(del, val);
   if (st === undefined) return 0n;
   const { closed } = incrementPeriod(s, val, tokens);
-  const start = s.historical(val, st.previousPeriod);
   const end = s.historical(val, closed);
-  if (start === undefined || end === undefined) throw new Error(`missing historical rewards for ${val}`);
-  return (st.stake * (end - start)) / RATIO_SCALE;
+  if (end === undefined) throw new Error(`missing historical rewards for ${val}`);
+  return rewardsSince(s, val, st.previousPeriod, st.stake, end);
+}
+
+/**
+ * A delegation's rewards from the end of `startPeriod` to a cumulative ratio `endRatio`, walking
+ * the validator's slash events after `startPeriod`: each segment pays stake × Δratio (floored),
+ * and after each slash the stake shrinks by the slash's tokens_after / tokens_before (floored).
+ */
+export function rewardsSince(s: F1Store, val: string, startPeriod: bigint, stake: bigint, endRatio: bigint): bigint {
+  const ratioAt = (p: bigint): bigint => {
+    const r = s.historical(val, p);
+    if (r === undefined) throw new Error(`missing historical rewards for ${val} period ${p}`);
+    return r;
+  };
+  const events: { period: bigint; e: SlashEvent }[] = [];
+  for (let p = s.lastSlashPeriod(val); p > startPeriod; ) {
+    const e = s.slashEvent(val, p);
+    if (e === undefined) throw new Error(`missing slash event of ${val} at period ${p}`);
+    events.push({ period: p, e });
+    p = e.previousPeriod;
+  }
+  let rewards = 0n;
+  let from = ratioAt(startPeriod);
+  let held = stake;
+  for (const { period, e } of events.reverse()) {
+    const at = ratioAt(period);
+    rewards += (held * (at - from)) / RATIO_SCALE;
+    held = e.tokensBefore === 0n ? 0n : (held * e.tokensAfter) / e.tokensBefore;
+    from = at;
+  }
+  return rewards + (held * (endRatio - from)) / RATIO_SCALE;
+}
+
+/**
+ * A slash of the validator's tokens: closes the current period at the tokens before it (so the
+ * rewards so far are shared by the stake that earned them) and records the event. Returns what
+ * closing the period could not attribute (no tokens), for the caller to keep.
+ */
+export function recordSlash(s: F1Store, val: string, tokensBefore: bigint, tokensAfter: bigint): bigint {
+  const { closed, unattributed } = incrementPeriod(s, val, tokensBefore);
+  s.setSlashEvent(val, closed, { tokensBefore, tokensAfter, previousPeriod: s.lastSlashPeriod(val) });
+  s.setLastSlashPeriod(val, closed);
+  return unattributed;
 }
 
 /**
@@ -87,7 +146,13 @@ export function memoryF1Store(): F1Store {
   const cur = new Map<string, { period: bigint; rewards: bigint }>();
   const hist = new Map<string, bigint>();
   const start = new Map<string, { previousPeriod: bigint; stake: bigint }>();
+  const slashes = new Map<string, SlashEvent>();
+  const lastSlash = new Map<string, bigint>();
   return {
+    slashEvent: (v, p) => slashes.get(`${v}/${p}`),
+    setSlashEvent: (v, p, e) => void slashes.set(`${v}/${p}`, e),
+    lastSlashPeriod: (v) => lastSlash.get(v) ?? 0n,
+    setLastSlashPeriod: (v, p) => void lastSlash.set(v, p),
     current: (v) => cur.get(v),
     setCurrent: (v, c) => void cur.set(v, c),
     historical: (v, p) => hist.get(`${v}/${p}`),

@@ -6,7 +6,9 @@ import {
   AwardState,
   CurrentRewards,
   HistoricalRatio,
+  LastSlash,
   StartingInfo,
+  ValidatorSlashEvent,
   ValidatorAccounts,
   type Params,
 } from '../../generated/cybermiles/distribution/v1/distribution.js';
@@ -16,8 +18,8 @@ import { toAddress } from '../auth/address.js';
 import type { StakingContext } from '../staking/expected-keepers.js';
 import type { StakingKeeper } from '../staking/keeper.js';
 import { inflationFor, splitAwards, type Recipient } from './awards.js';
-import { allocate, incrementPeriod, initValidator, RATIO_SCALE, startDelegation, withdraw, type F1Store } from './f1.js';
-import { AWARD_STATE_KEY, currentKey, historicalKey, startingKey, validatorAccountsKey, withdrawAddrKey } from './keys.js';
+import { allocate, incrementPeriod, initValidator, RATIO_SCALE, recordSlash, rewardsSince, startDelegation, withdraw, type F1Store } from './f1.js';
+import { AWARD_STATE_KEY, currentKey, historicalKey, lastSlashKey, slashEventKey, startingKey, validatorAccountsKey, withdrawAddrKey } from './keys.js';
 import { distributionParams } from './params.js';
 import { makeEvent } from '../../events/event.js';
 
@@ -26,6 +28,8 @@ export const DISTRIBUTION_MODULE = 'distribution';
 /** What distribution needs from bank. */
 export interface DistributionBank {
   supply(store: KVReader): bigint;
+  /** Bond-denom coins burned since genesis (slashes, penalties). */
+  burned(store: KVReader): bigint;
   /** Mints into the distribution account. */
   mint(ctx: StakingContext, amount: bigint): void;
   /** Moves the fee collector's whole bond-denom balance into the distribution account; returns it. */
@@ -50,7 +54,7 @@ export class DistributionKeeper {
   awardState(store: KVReader): AwardState {
     const raw = store.get(AWARD_STATE_KEY);
     return raw === undefined
-      ? { genesisSupply: '0', lastTimeSeconds: 0n, lastTimeNanos: 0, inflationCarry: '0', undistributed: '0' }
+      ? { genesisSupply: '0', lastTimeSeconds: 0n, lastTimeNanos: 0, inflationCarry: '0', undistributed: '0', minted: '0' }
       : AwardState.decode(raw);
   }
 
@@ -58,8 +62,35 @@ export class DistributionKeeper {
     store.set(AWARD_STATE_KEY, AwardState.encode(a).finish());
   }
 
+  /** The read side of the F1 records (slash events and the historical ratios). */
+  private f1Reader(store: KVReader): Pick<F1Store, 'slashEvent' | 'lastSlashPeriod' | 'historical'> {
+    return {
+      slashEvent: (v, p) => {
+        const raw = store.get(slashEventKey(fromHex(v), p));
+        if (raw === undefined) return undefined;
+        const e = ValidatorSlashEvent.decode(raw);
+        return { tokensBefore: BigInt(e.tokensBefore), tokensAfter: BigInt(e.tokensAfter), previousPeriod: e.previousPeriod };
+      },
+      lastSlashPeriod: (v) => {
+        const raw = store.get(lastSlashKey(fromHex(v)));
+        return raw === undefined ? 0n : LastSlash.decode(raw).period;
+      },
+      historical: (v, p) => {
+        const raw = store.get(historicalKey(fromHex(v), p));
+        return raw === undefined ? undefined : BigInt(HistoricalRatio.decode(raw).ratio);
+      },
+    };
+  }
+
   f1(store: KVStore): F1Store {
     return {
+      ...this.f1Reader(store),
+      setSlashEvent: (v, p, e) =>
+        store.set(
+          slashEventKey(fromHex(v), p),
+          ValidatorSlashEvent.encode({ tokensBefore: e.tokensBefore.toString(), tokensAfter: e.tokensAfter.toString(), previousPeriod: e.previousPeriod }).finish(),
+        ),
+      setLastSlashPeriod: (v, p) => store.set(lastSlashKey(fromHex(v)), LastSlash.encode({ period: p }).finish()),
       current: (v) => {
         const raw = store.get(currentKey(fromHex(v)));
         if (raw === undefined) return undefined;
@@ -67,10 +98,6 @@ export class DistributionKeeper {
         return { period: c.period, rewards: BigInt(c.rewards) };
       },
       setCurrent: (v, c) => store.set(currentKey(fromHex(v)), CurrentRewards.encode({ period: c.period, rewards: c.rewards.toString() }).finish()),
-      historical: (v, p) => {
-        const raw = store.get(historicalKey(fromHex(v), p));
-        return raw === undefined ? undefined : BigInt(HistoricalRatio.decode(raw).ratio);
-      },
       setHistorical: (v, p, r) => store.set(historicalKey(fromHex(v), p), HistoricalRatio.encode({ ratio: r.toString() }).finish()),
       starting: (d, v) => {
         const raw = store.get(startingKey(fromHex(d), fromHex(v)));
@@ -126,8 +153,22 @@ export class DistributionKeeper {
     if (delegationTokens > 0n) startDelegation(this.f1(ctx.store), hexOf(del), hexOf(val), delegationTokens);
   }
 
+  /**
+   * Before a slash takes tokens from the validator (delegators' shares stay): ends the period at
+   * the tokens before and records the slash, so that each delegation's stake is reduced from then
+   * on when its rewards are computed.
+   */
+  beforeValidatorSlashed(ctx: StakingContext, val: Uint8Array, tokensBefore: bigint, tokensAfter: bigint): void {
+    const unattributed = recordSlash(this.f1(ctx.store), hexOf(val), tokensBefore, tokensAfter);
+    this.keepUnattributed(ctx.store, val, unattributed);
+  }
+
   private closePeriod(store: KVStore, val: Uint8Array, tokens: bigint): void {
     const { unattributed } = incrementPeriod(this.f1(store), hexOf(val), tokens);
+    this.keepUnattributed(store, val, unattributed);
+  }
+
+  private keepUnattributed(store: KVStore, val: Uint8Array, unattributed: bigint): void {
     if (unattributed > 0n) {
       const a = this.accounts(store, val);
       this.setAccounts(store, val, { ...a, delegatorOutstanding: a.delegatorOutstanding - unattributed });
@@ -182,7 +223,12 @@ export class DistributionKeeper {
     };
     const tokens = BigInt(v.tokens);
     const now = ratioAt(cur.period - 1n) + (tokens === 0n ? 0n : (BigInt(cur.rewards) * RATIO_SCALE) / tokens);
-    return (BigInt(st.stake) * (now - ratioAt(st.previousPeriod))) / RATIO_SCALE;
+    const reader = this.f1Reader(store);
+    const unused = (): never => {
+      throw new Error('read-only F1 view');
+    };
+    const view: F1Store = { ...reader, current: unused, setCurrent: unused, setHistorical: unused, starting: unused, setStarting: unused, setSlashEvent: unused, setLastSlashPeriod: unused };
+    return rewardsSince(view, hexOf(val), st.previousPeriod, BigInt(st.stake), now);
   }
 
   // ---- block awards ----
@@ -195,6 +241,7 @@ export class DistributionKeeper {
       lastTimeNanos: timeNanos,
       inflationCarry: '0',
       undistributed: '0',
+      minted: '0',
     });
   }
 
@@ -236,7 +283,12 @@ export class DistributionKeeper {
       const a = this.accounts(ctx.store, val);
       this.setAccounts(ctx.store, val, { commission: a.commission + sh.commission, delegatorOutstanding: a.delegatorOutstanding + sh.delegators });
     }
-    this.setAwardState(ctx.store, { ...next, inflationCarry: inflation.carry.toString(), undistributed: remainder.toString() });
+    this.setAwardState(ctx.store, {
+      ...next,
+      inflationCarry: inflation.carry.toString(),
+      undistributed: remainder.toString(),
+      minted: (BigInt(aw.minted === '' ? '0' : aw.minted) + inflation.minted).toString(),
+    });
     ctx.events.emit(makeEvent('block_awards', [['minted', `${inflation.minted}ucmt`], ['fees', `${fees}ucmt`], ['distributed', `${total - remainder}ucmt`]]));
   }
 

@@ -34,6 +34,17 @@ export function distributionModule(k: DistributionKeeper, staking: StakingKeeper
       return held === owed ? undefined : `distribution account holds ${held}ucmt, owes ${owed}ucmt`;
     },
   };
+  // Supply moves only by block awards (minted here) and burns (slashes, penalties): no coins
+  // appear or vanish anywhere else.
+  const supplyInvariant: Invariant = {
+    name: 'distribution/supply',
+    async check(store) {
+      const aw = k.awardState(store);
+      const expected = BigInt(aw.genesisSupply) + BigInt(aw.minted === '' ? '0' : aw.minted) - bank.burned(store);
+      const supply = bank.supply(store);
+      return supply === expected ? undefined : `supply is ${supply}ucmt; genesis ${aw.genesisSupply} + minted ${aw.minted} - burned ${bank.burned(store)} = ${expected}`;
+    },
+  };
   const queries = new Map<string, QueryHandler>([
     [
       Q + 'Params',
@@ -159,7 +170,7 @@ export function distributionModule(k: DistributionKeeper, staking: StakingKeeper
       }),
     ],
     queries,
-    invariants: [invariant],
+    invariants: [invariant, supplyInvariant],
     initGenesis: async (store, state) => {
       const g = parseGenesis(GenesisState.fromJSON, state, 'distribution');
       initParams(store, distributionParams, g.params, 'distribution');

@@ -11,6 +11,9 @@ export function stakingBank(bank: BankKeeper, denom = 'ucmt'): StakingBank {
     ensurePool: (store, pool) => bank.ensureModuleAccount(store, pool),
     lock: (ctx, from, pool, amount) => bank.sendToModule(ctx, from, pool, coins(amount)),
     release: (ctx, pool, to, amount) => bank.sendFromModule(ctx, pool, to, coins(amount)),
+    burn: (ctx, pool, amount) => {
+      if (amount > 0n) bank.burnFromModule(ctx, pool, coins(amount));
+    },
     move: (ctx, from, to, amount) => {
       if (amount > 0n) bank.sendFromModule(ctx, from, parseAddress(moduleAddress(to)), coins(amount));
     },

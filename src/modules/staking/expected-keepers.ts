@@ -22,4 +22,6 @@ export interface StakingBank {
   release(ctx: StakingContext, pool: string, to: Uint8Array, amount: bigint): void;
   /** Pool -> pool (a validator entering or leaving the bonded set; a redelegation across them). */
   move(ctx: StakingContext, from: string, to: string, amount: bigint): void;
+  /** Burns from a pool (slashes): the supply shrinks. */
+  burn(ctx: StakingContext, pool: string, amount: bigint): void;
 }

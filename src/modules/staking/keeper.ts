@@ -60,14 +60,18 @@ import {
   redelegationBySrcKey,
   redelegationKey,
   redelegationQueueKey,
+  redelegationsFromPrefix,
   redelegationsIntoPrefix,
   splitPair,
   UNBONDING_QUEUE_PREFIX,
   unbondingByValKey,
   unbondingKey,
   unbondingQueueKey,
+  unbondingsToPrefix,
   valAtEnd,
   validatorKey,
+  VALIDATOR_QUEUE_PREFIX,
+  validatorQueueKey,
 } from './keys.js';
 import { getStakingParams } from './params.js';
 import { cappedPowers } from './power.js';
@@ -113,6 +117,8 @@ export interface StakingHooks {
   beforeDelegationChange(ctx: StakingContext, del: Uint8Array, val: Uint8Array, validatorTokens: bigint): void;
   /** After, with the delegation's tokens now (0 when it is gone). */
   afterDelegationChange(ctx: StakingContext, del: Uint8Array, val: Uint8Array, delegationTokens: bigint): void;
+  /** Before a slash takes tokens from a validator (its delegators' shares stay the same). */
+  beforeValidatorSlashed(ctx: StakingContext, val: Uint8Array, tokensBefore: bigint, tokensAfter: bigint): void;
 }
 
 export class StakingKeeper {
@@ -443,8 +449,10 @@ export class StakingKeeper {
     if (fromPool !== toPool) this.bank.move(ctx, fromPool, toPool, tokens);
     const sharesDst = this.bond(ctx, del, dst, tokens, false);
     // From an unbonded validator there is nothing to slash later: complete at once, as the SDK.
-    const completion = srcVal.status === BondStatus.BOND_STATUS_BONDED ? timeAfter(block, p.unbondingTimeSeconds) : { seconds: block.timeSeconds, nanos: block.timeNanos };
-    if (srcVal.status === BondStatus.BOND_STATUS_BONDED) {
+    // A bonded or unbonding one may still be slashed for what it did: keep an entry to slash.
+    const slashable = srcVal.status !== BondStatus.BOND_STATUS_UNBONDED;
+    const completion = slashable ? timeAfter(block, p.unbondingTimeSeconds) : { seconds: block.timeSeconds, nanos: block.timeNanos };
+    if (slashable) {
       const red: Redelegation = existing ?? { delegatorAddress: toAddress(del), validatorSrcAddress: srcVal.operatorAddress, validatorDstAddress: dstVal.operatorAddress, entries: [] };
       red.entries.push({
         creationHeight: block.height,
@@ -483,8 +491,12 @@ export class StakingKeeper {
 
   // ---- end-block ----
 
-  /** Pays out matured unbonding entries and forgets matured redelegations (time-ordered queues). */
+  /**
+   * Pays out matured unbonding entries, forgets matured redelegations (time-ordered queues) and
+   * ends matured validator unbonding.
+   */
   async completeMatured(ctx: StakingContext, block: BlockTime): Promise<void> {
+    await this.completeUnbondingValidators(ctx, block);
     const end = concat(UNBONDING_QUEUE_PREFIX, uint64BE(block.timeSeconds), uint64BE(BigInt(block.timeNanos) + 1n));
     const due: Uint8Array[] = [];
     for await (const [key] of ctx.store.iterate({ gte: UNBONDING_QUEUE_PREFIX, lt: end })) due.push(key);
@@ -564,7 +576,7 @@ export class StakingKeeper {
    * reported to CometBFT (power 0 removes). Validators entering or leaving the bonded set (active
    * or backup) have their tokens moved between the pools.
    */
-  async applyValidatorSetChanges(ctx: StakingContext): Promise<ValidatorUpdate[]> {
+  async applyValidatorSetChanges(ctx: StakingContext, block: BlockTime = { height: 0n, timeSeconds: 0n, timeNanos: 0 }): Promise<ValidatorUpdate[]> {
     const p = this.params(ctx.store);
     const top = await this.topValidators(ctx.store, p);
     const activeCount = Math.min(p.activeValidators, top.length);
@@ -600,12 +612,182 @@ export class StakingKeeper {
         ctx.events.emit(stakingEvent(StakingEvents.powerChanged, [['validator', v.operatorAddress], ['power', '0']]));
       }
       ctx.store.delete(lastPowerKey(val));
-      if (v.status === BondStatus.BOND_STATUS_BONDED) {
-        this.bank.move(ctx, BONDED_POOL, NOT_BONDED_POOL, BigInt(v.tokens));
-        this.setValidator(ctx.store, val, { ...v, status: BondStatus.BOND_STATUS_UNBONDED }, v);
-      }
+      if (v.status === BondStatus.BOND_STATUS_BONDED) this.beginUnbondingValidator(ctx, val, v, p, block);
     }
     return updates;
+  }
+
+  /**
+   * A validator leaving the bonded set (jailed or out-ranked) is UNBONDING for the unbonding
+   * period: its tokens move to the not-bonded pool and it can still be slashed for what it did
+   * while bonded. completeMatured makes it UNBONDED when the period is over (if it has not
+   * come back in the meantime).
+   */
+  private beginUnbondingValidator(ctx: StakingContext, val: Uint8Array, v: Validator, p: Params, block: BlockTime): void {
+    this.bank.move(ctx, BONDED_POOL, NOT_BONDED_POOL, BigInt(v.tokens));
+    const until = timeAfter(block, p.unbondingTimeSeconds);
+    this.setValidator(ctx.store, val, { ...v, status: BondStatus.BOND_STATUS_UNBONDING, unbondingHeight: block.height, unbondingTime: until }, v);
+    ctx.store.set(validatorQueueKey(until.seconds, until.nanos, val), PRESENT);
+  }
+
+  /** UNBONDING validators whose unbonding period is over become UNBONDED. */
+  private async completeUnbondingValidators(ctx: StakingContext, block: BlockTime): Promise<void> {
+    const end = concat(VALIDATOR_QUEUE_PREFIX, uint64BE(block.timeSeconds), uint64BE(BigInt(block.timeNanos) + 1n));
+    const due: Uint8Array[] = [];
+    for await (const [key] of ctx.store.iterate({ gte: VALIDATOR_QUEUE_PREFIX, lt: end })) due.push(key);
+    for (const key of due) {
+      ctx.store.delete(key);
+      const val = valAtEnd(key);
+      const v = this.getValidator(ctx.store, val);
+      // Back in the set since, or queued again later: this entry is stale.
+      if (v === undefined || v.status !== BondStatus.BOND_STATUS_UNBONDING || !notAfter(v.unbondingTime, block)) continue;
+      this.setValidator(ctx.store, val, { ...v, status: BondStatus.BOND_STATUS_UNBONDED }, v);
+    }
+  }
+
+  // ---- slashing (called by [slashing]) ----
+
+  /** The operator of the validator with this consensus address (20 bytes), if any. */
+  validatorByConsAddr(store: KVReader, cons: Uint8Array): Uint8Array | undefined {
+    return store.get(consAddrKey(cons));
+  }
+
+  consAddressOf(v: Validator): Uint8Array {
+    return consAddress(consensusKey(v));
+  }
+
+  /** Jails a validator: out of the power index, so the set step removes it from CometBFT's set. */
+  jail(ctx: StakingContext, val: Uint8Array): void {
+    const v = this.mustGetValidator(ctx.store, val);
+    if (v.jailed) return;
+    this.setValidator(ctx.store, val, { ...v, jailed: true }, v);
+  }
+
+  /**
+   * Unjails a validator whose operator still meets the self-bond rules (min_self_delegation and
+   * min_self_bond_bps of its stake); the set step ranks it again. The caller checks the rest.
+   */
+  unjail(ctx: StakingContext, val: Uint8Array, errs: { missingSelf: (m: string) => Error; tooLow: (m: string) => Error; notJailed: (m: string) => Error }): void {
+    const v = this.mustGetValidator(ctx.store, val);
+    if (!v.jailed) throw errs.notJailed(`${v.operatorAddress} is not jailed`);
+    const self = this.getDelegation(ctx.store, val, val);
+    if (self === undefined) throw errs.missingSelf(`${v.operatorAddress} has no self-delegation`);
+    const selfTokens = this.tokensOf(v, BigInt(self.shares));
+    if (selfTokens < BigInt(v.minSelfDelegation)) throw errs.tooLow(`self-delegation ${selfTokens} is below min_self_delegation ${v.minSelfDelegation}`);
+    const bps = BigInt(this.params(ctx.store).minSelfBondBps);
+    if (selfTokens * BPS < bps * BigInt(v.tokens)) {
+      throw errs.tooLow(`self-delegation ${selfTokens} of ${v.tokens} total is below ${bps} bps of the validator's stake`);
+    }
+    this.setValidator(ctx.store, val, { ...v, jailed: false }, v);
+  }
+
+  /**
+   * Slashes `fraction` (LegacyDec atomics) of what was bonded to the validator at
+   * `infractionHeight`, and burns it:
+   * - each unbonding entry from it created at or after that height loses fraction × its initial
+   *   balance (floored, at most what is left of it), from the not-bonded pool;
+   * - each redelegation entry from it created at or after that height loses fraction × the
+   *   destination shares it bought (floored, at most the delegation's shares there): those shares
+   *   are removed from the destination validator and their tokens burned from its pool;
+   * - the validator loses fraction × its tokens now (floored), from its pool; delegators' shares
+   *   stay, so each delegation is worth that much less.
+   * Each part is floored on its own. Stake delegated after the infraction is part of the tokens
+   * now and is slashed too (the SDK instead takes the power CometBFT reports; ours is capped, so
+   * it is not the stake). Returns the total burned.
+   */
+  async slash(ctx: StakingContext, val: Uint8Array, infractionHeight: bigint, fraction: bigint, currentHeight: bigint): Promise<bigint> {
+    const cut = (amount: bigint): bigint => (amount * fraction) / DEC_ONE;
+    let burned = 0n;
+    if (infractionHeight < currentHeight) {
+      burned += await this.slashUnbondings(ctx, val, infractionHeight, cut);
+      burned += await this.slashRedelegations(ctx, val, infractionHeight, fraction);
+    }
+    const v = this.mustGetValidator(ctx.store, val);
+    const tokens = BigInt(v.tokens);
+    const take = cut(tokens);
+    if (take > 0n) {
+      this.hooks?.beforeValidatorSlashed(ctx, val, tokens, tokens - take);
+      this.setValidator(ctx.store, val, { ...v, tokens: (tokens - take).toString() }, v);
+      this.bank.burn(ctx, this.poolOf(v), take);
+      burned += take;
+    }
+    return burned;
+  }
+
+  private async slashUnbondings(ctx: StakingContext, val: Uint8Array, from: bigint, cut: (a: bigint) => bigint): Promise<bigint> {
+    const dels: Uint8Array[] = [];
+    const prefix = unbondingsToPrefix(val);
+    for await (const [key] of ctx.store.iterate(prefixRange(prefix))) dels.push(key.slice(prefix.length));
+    let burned = 0n;
+    for (const del of dels) {
+      const ubd = this.getUnbonding(ctx.store, del, val);
+      if (ubd === undefined) continue;
+      let changed = false;
+      const entries = ubd.entries.map((e) => {
+        if (e.creationHeight < from) return e;
+        const balance = BigInt(e.balance);
+        const c = cut(BigInt(e.initialBalance));
+        const take = c > balance ? balance : c;
+        if (take === 0n) return e;
+        changed = true;
+        burned += take;
+        return { ...e, balance: (balance - take).toString() };
+      });
+      if (changed) ctx.store.set(unbondingKey(del, val), UnbondingDelegation.encode({ ...ubd, entries }).finish());
+    }
+    if (burned > 0n) this.bank.burn(ctx, NOT_BONDED_POOL, burned);
+    return burned;
+  }
+
+  private async slashRedelegations(ctx: StakingContext, src: Uint8Array, from: bigint, fraction: bigint): Promise<bigint> {
+    const pairs: { del: Uint8Array; dst: Uint8Array }[] = [];
+    const prefix = redelegationsFromPrefix(src);
+    for await (const [key] of ctx.store.iterate(prefixRange(prefix))) {
+      const { first: del, tail: dst } = splitPair(key.slice(prefix.length));
+      pairs.push({ del, dst });
+    }
+    let burned = 0n;
+    for (const { del, dst } of pairs) {
+      const red = this.getRedelegation(ctx.store, del, src, dst);
+      if (red === undefined) continue;
+      for (const e of red.entries) {
+        if (e.creationHeight < from) continue;
+        const shares = (BigInt(e.sharesDst) * fraction) / DEC_ONE;
+        if (shares === 0n) continue;
+        const dstVal = this.mustGetValidator(ctx.store, dst);
+        const tokens = this.removeShares(ctx, del, dst, shares);
+        if (tokens > 0n) {
+          this.bank.burn(ctx, this.poolOf(dstVal), tokens);
+          burned += tokens;
+        }
+      }
+    }
+    return burned;
+  }
+
+  /** Takes up to `shares` of a delegation away with their tokens (a slash); returns the tokens. */
+  private removeShares(ctx: StakingContext, del: Uint8Array, val: Uint8Array, sharesWanted: bigint): bigint {
+    const d = this.getDelegation(ctx.store, del, val);
+    if (d === undefined) return 0n;
+    const before = this.mustGetValidator(ctx.store, val);
+    const held = BigInt(d.shares);
+    const shares = sharesWanted > held ? held : sharesWanted;
+    const tokens = BigInt(before.tokens);
+    const total = BigInt(before.delegatorShares);
+    const out = total === 0n ? 0n : (shares * tokens) / total;
+    this.hooks?.beforeDelegationChange(ctx, del, val, tokens);
+    const v: Validator = { ...before, tokens: (tokens - out).toString(), delegatorShares: (total - shares).toString() };
+    this.setValidator(ctx.store, val, v, before);
+    if (held === shares) {
+      ctx.store.delete(delegationKey(del, val));
+      ctx.store.delete(delegationByValKey(val, del));
+    } else {
+      ctx.store.set(delegationKey(del, val), Delegation.encode({ ...d, shares: (held - shares).toString() }).finish());
+    }
+    const total0 = this.delegatedTotal(ctx.store, del);
+    this.addDelegatedTotal(ctx.store, del, out > total0 ? -total0 : -out);
+    this.hooks?.afterDelegationChange(ctx, del, val, held === shares ? 0n : this.tokensOf(v, held - shares));
+    return out;
   }
 
   /** The set as last reported, as ValidatorUpdates (InitChain's answer). */

@@ -20,6 +20,7 @@ export const REDELEGATION_QUEUE_PREFIX = concat(P, utf8('rq/'));
 export const LAST_POWER_PREFIX = concat(P, utf8('lp/'));
 export const CONS_ADDR_PREFIX = concat(P, utf8('c/'));
 export const DELEGATED_TOTAL_PREFIX = concat(P, utf8('dt/'));
+export const VALIDATOR_QUEUE_PREFIX = concat(P, utf8('vq/'));
 
 export const PRESENT = Uint8Array.of(1);
 const MAX_128 = (1n << 128n) - 1n;
@@ -60,6 +61,9 @@ export const redelegationByDstKey = (dst: Uint8Array, del: Uint8Array, src: Uint
 export const redelegationQueueKey = (seconds: bigint, nanos: number, del: Uint8Array, src: Uint8Array, dst: Uint8Array): Uint8Array =>
   concat(REDELEGATION_QUEUE_PREFIX, uint64BE(seconds), uint64BE(BigInt(nanos)), lengthPrefixed(del), src, dst);
 
+/** Validators leaving the bonded set, by the end of their unbonding (seconds, nanos). */
+export const validatorQueueKey = (seconds: bigint, nanos: number, val: Uint8Array): Uint8Array =>
+  concat(VALIDATOR_QUEUE_PREFIX, uint64BE(seconds), uint64BE(BigInt(nanos)), val);
 export const lastPowerKey = (val: Uint8Array): Uint8Array => concat(LAST_POWER_PREFIX, val);
 export const consAddrKey = (cons: Uint8Array): Uint8Array => concat(CONS_ADDR_PREFIX, cons);
 export const delegatedTotalKey = (del: Uint8Array): Uint8Array => concat(DELEGATED_TOTAL_PREFIX, del);

@@ -29,6 +29,6 @@ export function stakingValidatorSet(k: StakingKeeper): {
 } {
   return {
     genesisValidators: (store) => k.currentUpdates(store),
-    endBlock: (ctx) => k.applyValidatorSetChanges(ctx),
+    endBlock: (ctx) => k.applyValidatorSetChanges(ctx, ctx.block),
   };
 }

@@ -154,7 +154,7 @@ describe('staking', () => {
     await c.ok(2, back);
   });
 
-  it('backups (beyond the active set) hold power 0 and stay bonded; leaving both sets unbonds', async () => {
+  it('backups (beyond the active set) hold power 0 and stay bonded; leaving both sets is UNBONDING for the unbonding period', async () => {
     const c = await start([{ op: 0, bond: 100n * CMT }, { op: 1, bond: 50n * CMT }, { op: 2, bond: 40n * CMT }], { activeValidators: 1, backupValidators: 1 });
     const ups = await c.keepers.staking.currentUpdates(c.store);
     expect(ups).toEqual([{ pubKey: { ed25519: consKey(0) }, power: 100n }]);
@@ -167,15 +167,20 @@ describe('staking', () => {
     const res = await c.block([await c.tx(3, [delegate(3, 2, 20n * CMT)])]);
     expect(res.txResults[0]?.code).toBe(0);
     expect(res.validatorUpdates).toEqual([]);
-    expect([status(1), status(2)]).toEqual([BondStatus.BOND_STATUS_UNBONDED, BondStatus.BOND_STATUS_BONDED]);
+    expect([status(1), status(2)]).toEqual([BondStatus.BOND_STATUS_UNBONDING, BondStatus.BOND_STATUS_BONDED]);
     expect(pool(c, BONDED_POOL)).toBe(160n * CMT);
     expect(pool(c, NOT_BONDED_POOL)).toBe(50n * CMT);
+    const leftAt = c.now;
+    expect(c.keepers.staking.mustGetValidator(c.store, parseAddress(w.at(1).address)).unbondingTime.seconds).toBe(leftAt + UNBONDING);
     // 2 passes 0: 2 becomes active, 0 becomes the backup.
     const res2 = await c.block([await c.tx(3, [delegate(3, 2, 45n * CMT)])]);
     expect(res2.validatorUpdates).toEqual([
       { pubKey: { ed25519: consKey(2) }, power: 105n },
       { pubKey: { ed25519: consKey(0) }, power: 0n },
     ]);
+    // The unbonding period over, 1 is UNBONDED (0 is still the backup: bonded).
+    await c.block([], { time: leftAt + UNBONDING });
+    expect([status(0), status(1)]).toEqual([BondStatus.BOND_STATUS_BONDED, BondStatus.BOND_STATUS_UNBONDED]);
   });
 
   it('answers the staking queries CosmJS uses', async () => {

@@ -29,6 +29,8 @@ export interface AwardState {
   inflationCarry: string;
   /** ucmt not attributed to anyone yet (division remainders), paid out with the next awards. */
   undistributed: string;
+  /** ucmt minted as block awards since genesis (the supply invariant reads it). */
+  minted: string;
 }
 
 /** F1 records (see f1.ts). */
@@ -39,6 +41,22 @@ export interface CurrentRewards {
 
 export interface HistoricalRatio {
   ratio: string;
+}
+
+/**
+ * A slash of a validator, at the end of `period` (F1, as the SDK's ValidatorSlashEvent): the stake
+ * of delegations that started before it is scaled by tokens_after / tokens_before. Events of one
+ * validator form a list, newest first, through previous_period (0: none before).
+ */
+export interface ValidatorSlashEvent {
+  tokensBefore: string;
+  tokensAfter: string;
+  previousPeriod: bigint;
+}
+
+/** The period of a validator's newest slash event (0: never slashed). */
+export interface LastSlash {
+  period: bigint;
 }
 
 export interface StartingInfo {
@@ -219,7 +237,14 @@ export const GenesisState: MessageFns<GenesisState> = {
 };
 
 function createBaseAwardState(): AwardState {
-  return { genesisSupply: "", lastTimeSeconds: 0n, lastTimeNanos: 0, inflationCarry: "", undistributed: "" };
+  return {
+    genesisSupply: "",
+    lastTimeSeconds: 0n,
+    lastTimeNanos: 0,
+    inflationCarry: "",
+    undistributed: "",
+    minted: "",
+  };
 }
 
 export const AwardState: MessageFns<AwardState> = {
@@ -241,6 +266,9 @@ export const AwardState: MessageFns<AwardState> = {
     }
     if (message.undistributed !== "") {
       writer.uint32(42).string(message.undistributed);
+    }
+    if (message.minted !== "") {
+      writer.uint32(50).string(message.minted);
     }
     return writer;
   },
@@ -298,6 +326,14 @@ export const AwardState: MessageFns<AwardState> = {
             message.undistributed = reader.string();
             continue;
           }
+          case 6: {
+            if (tag !== 50) {
+              break;
+            }
+
+            message.minted = reader.string();
+            continue;
+          }
         }
         if ((tag & 7) === 4 || tag === 0) {
           break;
@@ -333,6 +369,7 @@ export const AwardState: MessageFns<AwardState> = {
         ? globalThis.String(object.inflation_carry)
         : "",
       undistributed: isSet(object.undistributed) ? globalThis.String(object.undistributed) : "",
+      minted: isSet(object.minted) ? globalThis.String(object.minted) : "",
     };
   },
 
@@ -353,6 +390,9 @@ export const AwardState: MessageFns<AwardState> = {
     if (message.undistributed !== "") {
       obj.undistributed = message.undistributed;
     }
+    if (message.minted !== "") {
+      obj.minted = message.minted;
+    }
     return obj;
   },
 
@@ -368,6 +408,7 @@ export const AwardState: MessageFns<AwardState> = {
     message.lastTimeNanos = object.lastTimeNanos ?? 0;
     message.inflationCarry = object.inflationCarry ?? "";
     message.undistributed = object.undistributed ?? "";
+    message.minted = object.minted ?? "";
     return message;
   },
 };
@@ -523,6 +564,194 @@ export const HistoricalRatio: MessageFns<HistoricalRatio> = {
   fromPartial<I extends Exact<DeepPartial<HistoricalRatio>, I>>(object: I): HistoricalRatio {
     const message = createBaseHistoricalRatio();
     message.ratio = object.ratio ?? "";
+    return message;
+  },
+};
+
+function createBaseValidatorSlashEvent(): ValidatorSlashEvent {
+  return { tokensBefore: "", tokensAfter: "", previousPeriod: 0n };
+}
+
+export const ValidatorSlashEvent: MessageFns<ValidatorSlashEvent> = {
+  encode(message: ValidatorSlashEvent, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.tokensBefore !== "") {
+      writer.uint32(10).string(message.tokensBefore);
+    }
+    if (message.tokensAfter !== "") {
+      writer.uint32(18).string(message.tokensAfter);
+    }
+    if (message.previousPeriod !== 0n) {
+      if (BigInt.asUintN(64, message.previousPeriod) !== message.previousPeriod) {
+        throw new globalThis.Error("value provided for field message.previousPeriod of type uint64 too large");
+      }
+      writer.uint32(24).uint64(message.previousPeriod);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): ValidatorSlashEvent {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseValidatorSlashEvent();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.tokensBefore = reader.string();
+            continue;
+          }
+          case 2: {
+            if (tag !== 18) {
+              break;
+            }
+
+            message.tokensAfter = reader.string();
+            continue;
+          }
+          case 3: {
+            if (tag !== 24) {
+              break;
+            }
+
+            message.previousPeriod = reader.uint64() as bigint;
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): ValidatorSlashEvent {
+    return {
+      tokensBefore: isSet(object.tokensBefore)
+        ? globalThis.String(object.tokensBefore)
+        : isSet(object.tokens_before)
+        ? globalThis.String(object.tokens_before)
+        : "",
+      tokensAfter: isSet(object.tokensAfter)
+        ? globalThis.String(object.tokensAfter)
+        : isSet(object.tokens_after)
+        ? globalThis.String(object.tokens_after)
+        : "",
+      previousPeriod: isSet(object.previousPeriod)
+        ? BigInt(object.previousPeriod)
+        : isSet(object.previous_period)
+        ? BigInt(object.previous_period)
+        : 0n,
+    };
+  },
+
+  toJSON(message: ValidatorSlashEvent): unknown {
+    const obj: any = {};
+    if (message.tokensBefore !== "") {
+      obj.tokensBefore = message.tokensBefore;
+    }
+    if (message.tokensAfter !== "") {
+      obj.tokensAfter = message.tokensAfter;
+    }
+    if (message.previousPeriod !== 0n) {
+      obj.previousPeriod = message.previousPeriod.toString();
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<ValidatorSlashEvent>, I>>(base?: I): ValidatorSlashEvent {
+    return ValidatorSlashEvent.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<ValidatorSlashEvent>, I>>(object: I): ValidatorSlashEvent {
+    const message = createBaseValidatorSlashEvent();
+    message.tokensBefore = object.tokensBefore ?? "";
+    message.tokensAfter = object.tokensAfter ?? "";
+    message.previousPeriod = (object.previousPeriod !== undefined && object.previousPeriod !== null)
+      ? BigInt(object.previousPeriod)
+      : 0n;
+    return message;
+  },
+};
+
+function createBaseLastSlash(): LastSlash {
+  return { period: 0n };
+}
+
+export const LastSlash: MessageFns<LastSlash> = {
+  encode(message: LastSlash, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.period !== 0n) {
+      if (BigInt.asUintN(64, message.period) !== message.period) {
+        throw new globalThis.Error("value provided for field message.period of type uint64 too large");
+      }
+      writer.uint32(8).uint64(message.period);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): LastSlash {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseLastSlash();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 8) {
+              break;
+            }
+
+            message.period = reader.uint64() as bigint;
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): LastSlash {
+    return { period: isSet(object.period) ? BigInt(object.period) : 0n };
+  },
+
+  toJSON(message: LastSlash): unknown {
+    const obj: any = {};
+    if (message.period !== 0n) {
+      obj.period = message.period.toString();
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<LastSlash>, I>>(base?: I): LastSlash {
+    return LastSlash.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<LastSlash>, I>>(object: I): LastSlash {
+    const message = createBaseLastSlash();
+    message.period = (object.period !== undefined && object.period !== null) ? BigInt(object.period) : 0n;
     return message;
   },
 };
