@@ -22,7 +22,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { VALCONS_PREFIX } from '../src/modules/staking/address.js';
 import { DENOM, devWallet, signingClient, type DevWallet } from './helpers/accounts.js';
 import { rpcGet } from './helpers/cometbft.js';
-import { readValidatorKey, submitDoubleSign, validatorSetAt, verifyCommitSignatures, type ForgedEvidence, type ValidatorKey } from './helpers/evidence.js';
+import { broadcastEvidence, forgeDuplicateVoteEvidence, readValidatorKey, submitDoubleSign, validatorSetAt, verifyCommitSignatures, type ForgedEvidence, type ValidatorKey } from './helpers/evidence.js';
 import { TestNetwork } from './helpers/testnet.js';
 
 const CMT = 1_000_000n;
@@ -163,6 +163,18 @@ describe('double signing on a 4-validator testnet', () => {
     expect(entry?.creationHeight).toBe(BigInt(un.height));
     before = await snapshot();
     expect(before).toMatchObject({ tokens: 13n * CMT, delegation: 3n * CMT, ubdBalance: 1n * CMT, ubdInitial: 1n * CMT });
+  });
+
+  it('CometBFT refuses the evidence when its time, powers or a signature are not those of height H', async () => {
+    const good = await forgeDuplicateVoteEvidence({ rpcUrl, chainId: net.chainId, key, height: infraction });
+    const t = good.timestamp;
+    await expect(broadcastEvidence(rpcUrl, { ...good, timestamp: { ...t, nanos: (t.nanos + 1) % 1e9 } })).rejects.toThrow(/different time/);
+    await expect(broadcastEvidence(rpcUrl, { ...good, validatorPower: good.validatorPower + 1n })).rejects.toThrow(/validator power/);
+    await expect(broadcastEvidence(rpcUrl, { ...good, totalVotingPower: good.totalVotingPower - 1n })).rejects.toThrow(/total voting power/);
+    const sig = Uint8Array.from(good.voteB.signature);
+    sig[0] = (sig[0] ?? 0) ^ 1;
+    await expect(broadcastEvidence(rpcUrl, { ...good, voteB: { ...good.voteB, signature: sig } })).rejects.toThrow(/VoteB/);
+    await expect(broadcastEvidence(rpcUrl, { ...good, voteA: good.voteB, voteB: good.voteA })).rejects.toThrow(/invalid order/);
   });
 
   it('duplicate-vote evidence against validator 3 at H, sent with broadcast_evidence, is committed in a block', async () => {
