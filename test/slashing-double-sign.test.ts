@@ -10,6 +10,8 @@ import {
   coin,
   QueryClient,
   setupBankExtension,
+  setupDistributionExtension,
+  type DistributionExtension,
   setupSlashingExtension,
   setupStakingExtension,
   type SigningStargateClient,
@@ -49,7 +51,7 @@ const hexAddress = (k: ValidatorKey): string => Buffer.from(k.address).toString(
 describe('double signing on a 4-validator testnet', () => {
   let net: TestNetwork;
   let comet: CometClient;
-  let q: QueryClient & BankExtension & StakingExtension & SlashingExtension;
+  let q: QueryClient & BankExtension & DistributionExtension & StakingExtension & SlashingExtension;
   let delegator: DevWallet;
   let client: SigningStargateClient;
   let key: ValidatorKey;
@@ -123,7 +125,7 @@ describe('double signing on a 4-validator testnet', () => {
     }
     rpcUrl = net.node(0).rpcUrl;
     comet = await connectComet(rpcUrl);
-    q = QueryClient.withExtensions(comet, setupBankExtension, setupStakingExtension, setupSlashingExtension);
+    q = QueryClient.withExtensions(comet, setupBankExtension, setupDistributionExtension, setupStakingExtension, setupSlashingExtension);
     delegator = await devWallet(5);
     client = await signingClient(rpcUrl, delegator);
     key = await readValidatorKey(net.node(ACCUSED).home);
@@ -221,6 +223,9 @@ describe('double signing on a 4-validator testnet', () => {
     const burned = before.tokens - afterFirst.tokens + (before.ubdBalance - afterFirst.ubdBalance);
     expect(burned).toBe(700_000n); // 5% of the 14 CMT validator 3 had at H
     expect(before.supply - afterFirst.supply).toBe(burned);
+    // CosmJS' distribution extension lists the slash at the evidence block, fraction 5%.
+    const { slashes } = await q.distribution.validatorSlashes(valoper, 1, evidenceHeight + 1);
+    expect(slashes.map((s) => s.fraction)).toEqual([(5n * 10n ** 16n).toString()]);
   });
 
   it('evidence for another height is committed too, but a tombstoned validator is not slashed again', async () => {

@@ -5,7 +5,7 @@ import { createCacheStore } from '../store/cache-store.js';
 import type { KVReader } from '../store/types.js';
 import { prefixRange } from '../store/range.js';
 import { fromUtf8, utf8 } from '../util/bytes.js';
-import { DEFAULT_PAGE_LIMIT, MAX_PAGE_LIMIT, paginate } from './pagination.js';
+import { DEFAULT_PAGE_LIMIT, MAX_PAGE_LIMIT, pageOfList, paginate } from './pagination.js';
 
 const PREFIX = utf8('p/');
 const LETTERS = 'abcdefghij'.split('');
@@ -196,5 +196,29 @@ describe('paginate: decode', () => {
       return null;
     });
     expect(calls).toBe(2);
+  });
+});
+
+describe('pageOfList', () => {
+  const all = ['a', 'b', 'c', 'd', 'e'];
+  it('pages by offset and by the next key it returns, forwards and backwards, with a total', () => {
+    const first = pageOfList(all, PageRequest.fromPartial({ limit: 2n, countTotal: true }));
+    expect(first.items).toEqual(['a', 'b']);
+    expect(first.pagination.total).toBe(5n);
+    const second = pageOfList(all, PageRequest.fromPartial({ limit: 2n, key: first.pagination.nextKey }));
+    expect(second.items).toEqual(['c', 'd']);
+    const last = pageOfList(all, PageRequest.fromPartial({ limit: 2n, key: second.pagination.nextKey }));
+    expect(last.items).toEqual(['e']);
+    expect(last.pagination.nextKey).toEqual(new Uint8Array());
+    expect(pageOfList(all, PageRequest.fromPartial({ offset: 3n })).items).toEqual(['d', 'e']);
+    expect(pageOfList(all, PageRequest.fromPartial({ offset: 9n })).items).toEqual([]);
+    expect(pageOfList(all, PageRequest.fromPartial({ reverse: true, limit: 2n })).items).toEqual(['e', 'd']);
+    expect(pageOfList(all, undefined).items).toEqual(all);
+  });
+
+  it('refuses a foreign key, key with offset, and a limit over the maximum', () => {
+    expect(() => pageOfList(all, PageRequest.fromPartial({ key: Uint8Array.of(1, 2) }))).toThrow(/not a key this query returned/);
+    expect(() => pageOfList(all, PageRequest.fromPartial({ key: new Uint8Array(8), offset: 1n }))).toThrow(/either key or offset/);
+    expect(() => pageOfList(all, PageRequest.fromPartial({ limit: MAX_PAGE_LIMIT + 1n }))).toThrow(/exceeds/);
   });
 });

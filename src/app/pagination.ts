@@ -2,7 +2,7 @@
 import type { PageRequest, PageResponse } from 'cosmjs-types/cosmos/base/query/v1beta1/pagination';
 import { ErrInvalidRequest } from '../errors/sdk-errors.js';
 import type { KeyRange, KVReader } from '../store/types.js';
-import { concat } from '../util/bytes.js';
+import { concat, readUint64BE, uint64BE } from '../util/bytes.js';
 
 export const DEFAULT_PAGE_LIMIT = 100n;
 export const MAX_PAGE_LIMIT = 1000n;
@@ -55,4 +55,24 @@ export async function paginate<T>(
     index++;
   }
   return { items, pagination: { nextKey, total: countTotal ? index : 0n } };
+}
+
+/**
+ * One page of a list already in memory (a small, filtered result). The next key is the 8-byte
+ * big-endian index of the first item not returned; offset, limit, count_total and reverse work
+ * as for stored ranges.
+ */
+export function pageOfList<T>(all: readonly T[], page: PageRequest | undefined): Page<T> {
+  const limit = page === undefined || page.limit === 0n ? DEFAULT_PAGE_LIMIT : page.limit;
+  if (limit > MAX_PAGE_LIMIT) throw ErrInvalidRequest(`pagination.limit ${limit} exceeds ${MAX_PAGE_LIMIT}`);
+  const hasKey = page !== undefined && page.key.length > 0;
+  if (hasKey && page.offset > 0n) throw ErrInvalidRequest('pagination: use either key or offset, not both');
+  if (hasKey && page.key.length !== 8) throw ErrInvalidRequest('pagination.key is not a key this query returned');
+  const ordered = page?.reverse === true ? [...all].reverse() : all;
+  const start = hasKey ? readUint64BE(page.key) : (page?.offset ?? 0n);
+  const from = start > BigInt(ordered.length) ? ordered.length : Number(start);
+  const to = Math.min(ordered.length, from + Number(limit));
+  const nextKey = to < ordered.length ? uint64BE(BigInt(to)) : new Uint8Array();
+  const total = page?.countTotal === true && !hasKey ? BigInt(ordered.length) : 0n;
+  return { items: ordered.slice(from, to), pagination: { nextKey, total } };
 }

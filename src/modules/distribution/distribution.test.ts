@@ -92,9 +92,9 @@ describe('F1 rewards', () => {
     startDelegation(s, 'alice', 'v', 300n);
     startDelegation(s, 'bob', 'v', 100n);
     allocate(s, 'v', 4000n); // 400 tokens: 10 a token
-    recordSlash(s, 'v', 400n, 300n); // a quarter slashed: alice holds 225, bob 75
+    recordSlash(s, 'v', 400n, 300n, 10n); // a quarter slashed: alice holds 225, bob 75
     allocate(s, 'v', 3000n); // 300 tokens: 10 a token
-    recordSlash(s, 'v', 300n, 150n); // half: alice 112 (112.5 floored), bob 37
+    recordSlash(s, 'v', 300n, 150n, 20n); // half: alice 112 (112.5 floored), bob 37
     allocate(s, 'v', 1500n); // 150 tokens: 10 a token
     expect(pendingRewards(s, 'alice', 'v', 150n)).toBe(3000n + 2250n + 1120n);
     expect(pendingRewards(s, 'bob', 'v', 150n)).toBe(1000n + 750n + 370n);

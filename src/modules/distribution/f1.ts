@@ -35,6 +35,8 @@ export interface SlashEvent {
   readonly tokensBefore: bigint;
   readonly tokensAfter: bigint;
   readonly previousPeriod: bigint;
+  /** The block height of the slash. */
+  readonly height: bigint;
 }
 
 /** A new validator: period 0 ends with ratio 0, the current period is 1. */
@@ -112,9 +114,9 @@ export function rewardsSince(s: F1Store, val: string, startPeriod: bigint, stake
  * rewards so far are shared by the stake that earned them) and records the event. Returns what
  * closing the period could not attribute (no tokens), for the caller to keep.
  */
-export function recordSlash(s: F1Store, val: string, tokensBefore: bigint, tokensAfter: bigint): bigint {
+export function recordSlash(s: F1Store, val: string, tokensBefore: bigint, tokensAfter: bigint, height: bigint): bigint {
   const { closed, unattributed } = incrementPeriod(s, val, tokensBefore);
-  s.setSlashEvent(val, closed, { tokensBefore, tokensAfter, previousPeriod: s.lastSlashPeriod(val) });
+  s.setSlashEvent(val, closed, { tokensBefore, tokensAfter, previousPeriod: s.lastSlashPeriod(val), height });
   s.setLastSlashPeriod(val, closed);
   return unattributed;
 }

@@ -13,13 +13,14 @@ import {
   type Params,
 } from '../../generated/cybermiles/distribution/v1/distribution.js';
 import type { KVReader, KVStore } from '../../store/types.js';
-import { fromHex, toHex } from '../../util/bytes.js';
+import { prefixRange } from '../../store/range.js';
+import { concat, fromHex, readUint64BE, toHex } from '../../util/bytes.js';
 import { toAddress } from '../auth/address.js';
 import type { StakingContext } from '../staking/expected-keepers.js';
 import type { StakingKeeper } from '../staking/keeper.js';
 import { inflationFor, splitAwards, type Recipient } from './awards.js';
 import { allocate, incrementPeriod, initValidator, RATIO_SCALE, recordSlash, rewardsSince, startDelegation, withdraw, type F1Store } from './f1.js';
-import { AWARD_STATE_KEY, currentKey, historicalKey, lastSlashKey, slashEventKey, startingKey, validatorAccountsKey, withdrawAddrKey } from './keys.js';
+import { AWARD_STATE_KEY, currentKey, historicalKey, lastSlashKey, SLASH_EVENT_PREFIX, slashEventKey, startingKey, validatorAccountsKey, withdrawAddrKey } from './keys.js';
 import { distributionParams } from './params.js';
 import { makeEvent } from '../../events/event.js';
 
@@ -69,7 +70,7 @@ export class DistributionKeeper {
         const raw = store.get(slashEventKey(fromHex(v), p));
         if (raw === undefined) return undefined;
         const e = ValidatorSlashEvent.decode(raw);
-        return { tokensBefore: BigInt(e.tokensBefore), tokensAfter: BigInt(e.tokensAfter), previousPeriod: e.previousPeriod };
+        return { tokensBefore: BigInt(e.tokensBefore), tokensAfter: BigInt(e.tokensAfter), previousPeriod: e.previousPeriod, height: e.height };
       },
       lastSlashPeriod: (v) => {
         const raw = store.get(lastSlashKey(fromHex(v)));
@@ -88,7 +89,7 @@ export class DistributionKeeper {
       setSlashEvent: (v, p, e) =>
         store.set(
           slashEventKey(fromHex(v), p),
-          ValidatorSlashEvent.encode({ tokensBefore: e.tokensBefore.toString(), tokensAfter: e.tokensAfter.toString(), previousPeriod: e.previousPeriod }).finish(),
+          ValidatorSlashEvent.encode({ tokensBefore: e.tokensBefore.toString(), tokensAfter: e.tokensAfter.toString(), previousPeriod: e.previousPeriod, height: e.height }).finish(),
         ),
       setLastSlashPeriod: (v, p) => store.set(lastSlashKey(fromHex(v)), LastSlash.encode({ period: p }).finish()),
       current: (v) => {
@@ -158,9 +159,27 @@ export class DistributionKeeper {
    * the tokens before and records the slash, so that each delegation's stake is reduced from then
    * on when its rewards are computed.
    */
-  beforeValidatorSlashed(ctx: StakingContext, val: Uint8Array, tokensBefore: bigint, tokensAfter: bigint): void {
-    const unattributed = recordSlash(this.f1(ctx.store), hexOf(val), tokensBefore, tokensAfter);
+  beforeValidatorSlashed(ctx: StakingContext, val: Uint8Array, tokensBefore: bigint, tokensAfter: bigint, height: bigint): void {
+    const unattributed = recordSlash(this.f1(ctx.store), hexOf(val), tokensBefore, tokensAfter, height);
     this.keepUnattributed(ctx.store, val, unattributed);
+  }
+
+  /**
+   * The validator's slashes with start <= height <= end, oldest first: the period each ended and
+   * the fraction of its tokens taken (LegacyDec atomics, floored), as the SDK's ValidatorSlashes.
+   */
+  async slashesBetween(store: KVReader, val: Uint8Array, start: bigint, end: bigint): Promise<{ period: bigint; fraction: bigint; height: bigint }[]> {
+    const prefix = concat(SLASH_EVENT_PREFIX, val);
+    const out: { period: bigint; fraction: bigint; height: bigint }[] = [];
+    for await (const [key, raw] of store.iterate(prefixRange(prefix))) {
+      if (key.length !== prefix.length + 8) continue; // another validator's longer address
+      const e = ValidatorSlashEvent.decode(raw);
+      if (e.height < start || e.height > end) continue;
+      const before = BigInt(e.tokensBefore);
+      const fraction = before === 0n ? 0n : ((before - BigInt(e.tokensAfter)) * 10n ** 18n) / before;
+      out.push({ period: readUint64BE(key.subarray(prefix.length)), fraction, height: e.height });
+    }
+    return out;
   }
 
   private closePeriod(store: KVStore, val: Uint8Array, tokens: bigint): void {

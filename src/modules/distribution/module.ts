@@ -5,7 +5,9 @@ import * as dtx from 'cosmjs-types/cosmos/distribution/v1beta1/tx';
 import * as dq from 'cosmjs-types/cosmos/distribution/v1beta1/query';
 import { Delegation, Validator } from 'cosmjs-types/cosmos/staking/v1beta1/staking';
 import type { AppModule, Invariant, QueryHandler } from '../../app/module.js';
+import { pageOfList } from '../../app/pagination.js';
 import { protoMsg } from '../../app/proto-msg.js';
+import { ErrInvalidRequest } from '../../errors/sdk-errors.js';
 import { EventManager } from '../../events/event.js';
 import { initParams, parseGenesis } from '../../genesis/proto-genesis.js';
 import { GenesisState } from '../../generated/cybermiles/distribution/v1/distribution.js';
@@ -69,7 +71,20 @@ export function distributionModule(k: DistributionKeeper, staking: StakingKeeper
         return dq.QueryValidatorCommissionResponse.encode({ commission: { commission: decCoins(a.commission) } }).finish();
       },
     ],
-    [Q + 'ValidatorSlashes', async () => dq.QueryValidatorSlashesResponse.encode({ slashes: [], pagination: { nextKey: new Uint8Array(), total: 0n } }).finish()],
+    [
+      Q + 'ValidatorSlashes',
+      async (ctx, data) => {
+        const req = dq.QueryValidatorSlashesRequest.decode(data);
+        const val = parseValoper(req.validatorAddress, 'validator_address');
+        if (req.startingHeight > req.endingHeight) throw ErrInvalidRequest(`starting_height ${req.startingHeight} is after ending_height ${req.endingHeight}`);
+        const all = await k.slashesBetween(ctx.store, val, req.startingHeight, req.endingHeight);
+        const { items, pagination } = pageOfList(all, req.pagination);
+        return dq.QueryValidatorSlashesResponse.encode({
+          slashes: items.map((s) => ({ validatorPeriod: s.period, fraction: s.fraction.toString() })),
+          pagination,
+        }).finish();
+      },
+    ],
     [
       Q + 'DelegationRewards',
       async (ctx, data) => {

@@ -5,6 +5,7 @@
 // (pools, shares, distribution's funds, supply = genesis + minted − burned).
 import { toBase64, toBech32 } from '@cosmjs/encoding';
 import * as sq from 'cosmjs-types/cosmos/slashing/v1beta1/query';
+import * as dq from 'cosmjs-types/cosmos/distribution/v1beta1/query';
 import * as sltx from 'cosmjs-types/cosmos/slashing/v1beta1/tx';
 import { BondStatus } from 'cosmjs-types/cosmos/staking/v1beta1/staking';
 import * as stx from 'cosmjs-types/cosmos/staking/v1beta1/tx';
@@ -138,6 +139,18 @@ describe('double sign', () => {
     const info = await signingInfo(c, 0);
     expect(info?.tombstoned).toBe(true);
     expect(info?.address).toBe(valcons(0));
+    // Distribution's ValidatorSlashes (CosmJS distribution extension) lists it, by the block height.
+    const slashedAt = c.height;
+    const slashes = async (from: bigint, to: bigint) =>
+      c.query('/cosmos.distribution.v1beta1.Query/ValidatorSlashes', dq.QueryValidatorSlashesRequest.encode({ validatorAddress: valoper(0), startingHeight: from, endingHeight: to }).finish());
+    const listed = dq.QueryValidatorSlashesResponse.decode((await slashes(1n, slashedAt)).value).slashes;
+    expect(listed).toHaveLength(1);
+    expect(listed[0]?.fraction).toBe(((6_399_999n * 10n ** 18n) / 127_999_993n).toString());
+    expect(listed[0]?.validatorPeriod).toBeGreaterThan(0n);
+    expect(dq.QueryValidatorSlashesResponse.decode((await slashes(slashedAt + 1n, slashedAt + 5n)).value).slashes).toEqual([]);
+    const backwards = await slashes(slashedAt, 1n);
+    expect([backwards.codespace, backwards.code]).toEqual(['sdk', 18]);
+    expect(backwards.log).toMatch(/starting_height .* is after ending_height/);
     expect(res.events.some((e) => e.type === 'slash' && e.attributes.some((a) => a.key === 'reason' && a.value === 'double_sign'))).toBe(true);
 
     // A second piece of evidence for the tombstoned validator, and evidence older than the

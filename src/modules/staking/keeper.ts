@@ -118,7 +118,7 @@ export interface StakingHooks {
   /** After, with the delegation's tokens now (0 when it is gone). */
   afterDelegationChange(ctx: StakingContext, del: Uint8Array, val: Uint8Array, delegationTokens: bigint): void;
   /** Before a slash takes tokens from a validator (its delegators' shares stay the same). */
-  beforeValidatorSlashed(ctx: StakingContext, val: Uint8Array, tokensBefore: bigint, tokensAfter: bigint): void;
+  beforeValidatorSlashed(ctx: StakingContext, val: Uint8Array, tokensBefore: bigint, tokensAfter: bigint, height: bigint): void;
 }
 
 export class StakingKeeper {
@@ -706,7 +706,7 @@ export class StakingKeeper {
     const tokens = BigInt(v.tokens);
     const take = cut(tokens);
     if (take > 0n) {
-      this.hooks?.beforeValidatorSlashed(ctx, val, tokens, tokens - take);
+      this.hooks?.beforeValidatorSlashed(ctx, val, tokens, tokens - take, currentHeight);
       this.setValidator(ctx.store, val, { ...v, tokens: (tokens - take).toString() }, v);
       this.bank.burn(ctx, this.poolOf(v), take);
       burned += take;

@@ -52,6 +52,8 @@ export interface ValidatorSlashEvent {
   tokensBefore: string;
   tokensAfter: string;
   previousPeriod: bigint;
+  /** The block height at which the slash happened (the ValidatorSlashes query filters by it). */
+  height: bigint;
 }
 
 /** The period of a validator's newest slash event (0: never slashed). */
@@ -569,7 +571,7 @@ export const HistoricalRatio: MessageFns<HistoricalRatio> = {
 };
 
 function createBaseValidatorSlashEvent(): ValidatorSlashEvent {
-  return { tokensBefore: "", tokensAfter: "", previousPeriod: 0n };
+  return { tokensBefore: "", tokensAfter: "", previousPeriod: 0n, height: 0n };
 }
 
 export const ValidatorSlashEvent: MessageFns<ValidatorSlashEvent> = {
@@ -585,6 +587,12 @@ export const ValidatorSlashEvent: MessageFns<ValidatorSlashEvent> = {
         throw new globalThis.Error("value provided for field message.previousPeriod of type uint64 too large");
       }
       writer.uint32(24).uint64(message.previousPeriod);
+    }
+    if (message.height !== 0n) {
+      if (BigInt.asUintN(64, message.height) !== message.height) {
+        throw new globalThis.Error("value provided for field message.height of type uint64 too large");
+      }
+      writer.uint32(32).uint64(message.height);
     }
     return writer;
   },
@@ -626,6 +634,14 @@ export const ValidatorSlashEvent: MessageFns<ValidatorSlashEvent> = {
             message.previousPeriod = reader.uint64() as bigint;
             continue;
           }
+          case 4: {
+            if (tag !== 32) {
+              break;
+            }
+
+            message.height = reader.uint64() as bigint;
+            continue;
+          }
         }
         if ((tag & 7) === 4 || tag === 0) {
           break;
@@ -655,6 +671,7 @@ export const ValidatorSlashEvent: MessageFns<ValidatorSlashEvent> = {
         : isSet(object.previous_period)
         ? BigInt(object.previous_period)
         : 0n,
+      height: isSet(object.height) ? BigInt(object.height) : 0n,
     };
   },
 
@@ -669,6 +686,9 @@ export const ValidatorSlashEvent: MessageFns<ValidatorSlashEvent> = {
     if (message.previousPeriod !== 0n) {
       obj.previousPeriod = message.previousPeriod.toString();
     }
+    if (message.height !== 0n) {
+      obj.height = message.height.toString();
+    }
     return obj;
   },
 
@@ -682,6 +702,7 @@ export const ValidatorSlashEvent: MessageFns<ValidatorSlashEvent> = {
     message.previousPeriod = (object.previousPeriod !== undefined && object.previousPeriod !== null)
       ? BigInt(object.previousPeriod)
       : 0n;
+    message.height = (object.height !== undefined && object.height !== null) ? BigInt(object.height) : 0n;
     return message;
   },
 };
