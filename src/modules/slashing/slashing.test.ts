@@ -3,7 +3,7 @@
 // jail), MsgUnjail's errors and success, the Cosmos slashing queries, and F1 rewards of a
 // delegation that spans a slash. The fixture checks every module invariant after every block
 // (pools, shares, distribution's funds, supply = genesis + minted − burned).
-import { toBase64, toBech32 } from '@cosmjs/encoding';
+import { toBech32 } from '@cosmjs/encoding';
 import * as sq from 'cosmjs-types/cosmos/slashing/v1beta1/query';
 import * as dq from 'cosmjs-types/cosmos/distribution/v1beta1/query';
 import * as sltx from 'cosmjs-types/cosmos/slashing/v1beta1/tx';
@@ -13,18 +13,15 @@ import * as dtx from 'cosmjs-types/cosmos/distribution/v1beta1/tx';
 import type { Any } from 'cosmjs-types/google/protobuf/any';
 import { MisbehaviorType, type CommitInfo, type Misbehavior } from 'cosmjs-types/tendermint/abci/types';
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { Params } from '../../generated/cybermiles/staking/v1/staking.js';
 import { defaultAppState, TestChain } from '../../testing/chain-fixture.js';
 import { createTestWallet, type TestWallet } from '../../testing/tx-fixture.js';
 import { parseAddress } from '../auth/address.js';
 import { YEAR_SECONDS } from '../distribution/awards.js';
-import { consAddress, toValoper, VALCONS_PREFIX } from '../staking/address.js';
-import { DEFAULT_STAKING_PARAMS } from '../staking/params.js';
+import { consAddress, VALCONS_PREFIX } from '../staking/address.js';
+import { anyMsg, CMT, consKey, stakingHelpers } from '../../testing/staking-fixture.js';
 import { initSlashingGenesis } from './genesis.js';
 
-const CMT = 1_000_000n;
 const UNBONDING = 1000n;
-const consKey = (i: number) => new Uint8Array(32).fill(i + 1);
 const cons = (i: number) => consAddress(consKey(i));
 const valcons = (i: number) => toBech32(VALCONS_PREFIX, cons(i));
 
@@ -32,39 +29,30 @@ let w: TestWallet;
 let chain: TestChain | undefined;
 beforeAll(async () => {
   w = await createTestWallet(6);
+  h = stakingHelpers(w);
 });
 afterEach(async () => {
   await chain?.close();
   chain = undefined;
 });
 
-const valoper = (i: number) => toValoper(parseAddress(w.at(i).address));
-const coin = (amount: bigint) => ({ denom: 'ucmt', amount: amount.toString() });
-const msg = <T>(typeUrl: string, codec: { encode(m: T): { finish(): Uint8Array }; fromPartial(o: object): T }, value: object): Any => ({
-  typeUrl,
-  value: codec.encode(codec.fromPartial(value)).finish(),
-});
+let h: ReturnType<typeof stakingHelpers>;
+const valoper = (i: number) => h.valoper(i);
+const delegate = (i: number, v: number, amount: bigint) => h.delegate(i, v, amount);
+const undelegate = (i: number, v: number, amount: bigint) => h.undelegate(i, v, amount);
+const redelegate = (i: number, from: number, to: number, amount: bigint) => h.redelegate(i, from, to, amount);
+const msg = anyMsg;
 const S = '/cosmos.staking.v1beta1.';
-const delegate = (i: number, v: number, amount: bigint) => msg(S + 'MsgDelegate', stx.MsgDelegate, { delegatorAddress: w.at(i).address, validatorAddress: valoper(v), amount: coin(amount) });
-const undelegate = (i: number, v: number, amount: bigint) => msg(S + 'MsgUndelegate', stx.MsgUndelegate, { delegatorAddress: w.at(i).address, validatorAddress: valoper(v), amount: coin(amount) });
-const redelegate = (i: number, from: number, to: number, amount: bigint) =>
-  msg(S + 'MsgBeginRedelegate', stx.MsgBeginRedelegate, { delegatorAddress: w.at(i).address, validatorSrcAddress: valoper(from), validatorDstAddress: valoper(to), amount: coin(amount) });
 const unjail = (valoperAddress: string) => msg('/cosmos.slashing.v1beta1.MsgUnjail', sltx.MsgUnjail, { validatorAddr: valoperAddress });
 
 async function start(opts: { validators: number; inflationBps?: number; slashing?: Record<string, unknown>; zeroCommission?: boolean }): Promise<TestChain> {
   const appState = {
     ...defaultAppState(w, {}),
     distribution: { params: { inflationBps: opts.inflationBps ?? 0, backupShareBps: 1000 } },
-    staking: {
-      params: Params.toJSON({ ...DEFAULT_STAKING_PARAMS, unbondingTimeSeconds: UNBONDING }),
-      validators: Array.from({ length: opts.validators }, (_, op) => ({
-        operator_address: valoper(op),
-        consensus_pubkey: toBase64(consKey(op)),
-        self_bond: (100n * CMT).toString(),
-        moniker: `v${op}`,
-        ...(opts.zeroCommission === true ? { commission_rate: '0' } : {}),
-      })),
-    },
+    staking: h.stakingGenesis(
+      Array.from({ length: opts.validators }, (_, op) => ({ op, bond: 100n * CMT, zeroCommission: opts.zeroCommission === true })),
+      { unbondingTimeSeconds: UNBONDING },
+    ),
     ...(opts.slashing === undefined ? {} : { slashing: { params: opts.slashing } }),
   };
   chain = await TestChain.start(w, { appState });

@@ -184,6 +184,16 @@ export class StakingKeeper {
     else store.set(delegatedTotalKey(del), uint64BE(next));
   }
 
+  /** A delegation left with `remaining` shares: rewritten, or removed (both indexes) at zero. */
+  private keepShares(store: KVStore, del: Uint8Array, val: Uint8Array, d: Delegation, remaining: bigint): void {
+    if (remaining === 0n) {
+      store.delete(delegationKey(del, val));
+      store.delete(delegationByValKey(val, del));
+    } else {
+      store.set(delegationKey(del, val), Delegation.encode({ ...d, shares: remaining.toString() }).finish());
+    }
+  }
+
   /** Tokens a delegation's shares are worth now. */
   tokensOf(v: Validator, shares: bigint): bigint {
     const total = BigInt(v.delegatorShares);
@@ -342,12 +352,7 @@ export class StakingKeeper {
       }
     }
     this.setValidator(ctx.store, val, v, before);
-    if (held === shares) {
-      ctx.store.delete(delegationKey(del, val));
-      ctx.store.delete(delegationByValKey(val, del));
-    } else {
-      ctx.store.set(delegationKey(del, val), Delegation.encode({ ...d, shares: (held - shares).toString() }).finish());
-    }
+    this.keepShares(ctx.store, del, val, d, held - shares);
     this.addDelegatedTotal(ctx.store, del, -out);
     this.hooks?.afterDelegationChange(ctx, del, val, held === shares ? 0n : this.tokensOf(v, held - shares));
     return { tokens: out, validator: v };
@@ -778,12 +783,7 @@ export class StakingKeeper {
     this.hooks?.beforeDelegationChange(ctx, del, val, tokens);
     const v: Validator = { ...before, tokens: (tokens - out).toString(), delegatorShares: (total - shares).toString() };
     this.setValidator(ctx.store, val, v, before);
-    if (held === shares) {
-      ctx.store.delete(delegationKey(del, val));
-      ctx.store.delete(delegationByValKey(val, del));
-    } else {
-      ctx.store.set(delegationKey(del, val), Delegation.encode({ ...d, shares: (held - shares).toString() }).finish());
-    }
+    this.keepShares(ctx.store, del, val, d, held - shares);
     const total0 = this.delegatedTotal(ctx.store, del);
     this.addDelegatedTotal(ctx.store, del, out > total0 ? -total0 : -out);
     this.hooks?.afterDelegationChange(ctx, del, val, held === shares ? 0n : this.tokensOf(v, held - shares));

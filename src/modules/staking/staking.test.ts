@@ -2,57 +2,41 @@ import { toBase64 } from '@cosmjs/encoding';
 import { BondStatus } from 'cosmjs-types/cosmos/staking/v1beta1/staking';
 import * as q from 'cosmjs-types/cosmos/staking/v1beta1/query';
 import * as stx from 'cosmjs-types/cosmos/staking/v1beta1/tx';
-import type { Any } from 'cosmjs-types/google/protobuf/any';
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { Params } from '../../generated/cybermiles/staking/v1/staking.js';
+import type { Params } from '../../generated/cybermiles/staking/v1/staking.js';
 import { defaultAppState, TestChain } from '../../testing/chain-fixture.js';
 import { createTestWallet, type TestWallet } from '../../testing/tx-fixture.js';
 import { moduleAddress, parseAddress } from '../auth/address.js';
 import { toValoper } from './address.js';
 import { BONDED_POOL, NOT_BONDED_POOL } from './expected-keepers.js';
 import { ed25519Any } from './keeper.js';
-import { DEFAULT_STAKING_PARAMS } from './params.js';
+import { anyMsg, CMT, coin, consKey, stakingHelpers } from '../../testing/staking-fixture.js';
 
 const S = '/cosmos.staking.v1beta1.';
-const CMT = 1_000_000n;
 const UNBONDING = 100n;
-const consKey = (i: number) => new Uint8Array(32).fill(i + 1);
 
 let w: TestWallet;
 let chain: TestChain | undefined;
 beforeAll(async () => {
   w = await createTestWallet(6);
+  h = stakingHelpers(w);
 });
 afterEach(async () => {
   await chain?.close();
   chain = undefined;
 });
 
-const valoper = (i: number) => toValoper(parseAddress(w.at(i).address));
-const coin = (amount: bigint) => ({ denom: 'ucmt', amount: amount.toString() });
-const any = <T>(type: string, codec: { encode(m: T): { finish(): Uint8Array }; fromPartial(o: object): T }, value: object): Any => ({
-  typeUrl: S + type,
-  value: codec.encode(codec.fromPartial(value)).finish(),
-});
-const delegate = (i: number, v: number, amount: bigint) =>
-  any('MsgDelegate', stx.MsgDelegate, { delegatorAddress: w.at(i).address, validatorAddress: valoper(v), amount: coin(amount) });
-const undelegate = (i: number, v: number, amount: bigint) =>
-  any('MsgUndelegate', stx.MsgUndelegate, { delegatorAddress: w.at(i).address, validatorAddress: valoper(v), amount: coin(amount) });
+let h: ReturnType<typeof stakingHelpers>;
+const valoper = (i: number) => h.valoper(i);
+const delegate = (i: number, v: number, amount: bigint) => h.delegate(i, v, amount);
+const undelegate = (i: number, v: number, amount: bigint) => h.undelegate(i, v, amount);
 
 async function start(validators: { op: number; bond: bigint }[], params: Partial<Params> = {}): Promise<TestChain> {
   const appState = {
     ...defaultAppState(w, {}),
     // No block awards here: the amounts below are staking's alone (distribution.test.ts has awards).
     distribution: { params: { inflationBps: 0, backupShareBps: 1000 } },
-    staking: {
-      params: Params.toJSON({ ...DEFAULT_STAKING_PARAMS, unbondingTimeSeconds: UNBONDING, ...params }),
-      validators: validators.map(({ op, bond }) => ({
-        operator_address: valoper(op),
-        consensus_pubkey: toBase64(consKey(op)),
-        self_bond: bond.toString(),
-        moniker: `v${op}`,
-      })),
-    },
+    staking: h.stakingGenesis(validators, { unbondingTimeSeconds: UNBONDING, ...params }),
   };
   chain = await TestChain.start(w, { appState });
   return chain;
@@ -106,7 +90,7 @@ describe('staking', () => {
     expect(pool(c, BONDED_POOL)).toBe(120n * CMT);
     const height = c.height;
     await c.ok(2, undelegate(2, 0, 5n * CMT));
-    await c.ok(2, any('MsgCancelUnbondingDelegation', stx.MsgCancelUnbondingDelegation, { delegatorAddress: d, validatorAddress: valoper(0), amount: coin(4n * CMT), creationHeight: height }));
+    await c.ok(2, anyMsg(S + 'MsgCancelUnbondingDelegation', stx.MsgCancelUnbondingDelegation, { delegatorAddress: d, validatorAddress: valoper(0), amount: coin(4n * CMT), creationHeight: height }));
     expect(pool(c, NOT_BONDED_POOL)).toBe(11n * CMT);
     expect(pool(c, BONDED_POOL)).toBe(119n * CMT);
     expect(c.balance(d)).toBe(before);
@@ -119,7 +103,7 @@ describe('staking', () => {
 
   it('a validator created by tx joins the set; a redelegation moves power; transitive redelegation is refused', async () => {
     const c = await start([{ op: 0, bond: 100n * CMT }]);
-    const create = any('MsgCreateValidator', stx.MsgCreateValidator, {
+    const create = anyMsg(S + 'MsgCreateValidator', stx.MsgCreateValidator, {
       description: { moniker: 'new' },
       commission: { rate: '100000000000000000', maxRate: '200000000000000000', maxChangeRate: '10000000000000000' },
       minSelfDelegation: '1',
@@ -131,7 +115,7 @@ describe('staking', () => {
     expect(res.txResults[0]?.log ?? '').toBe('');
     expect(res.validatorUpdates).toEqual([{ pubKey: { ed25519: consKey(1) }, power: 40n }]);
     await c.ok(2, delegate(2, 0, 20n * CMT));
-    const red = any('MsgBeginRedelegate', stx.MsgBeginRedelegate, {
+    const red = anyMsg(S + 'MsgBeginRedelegate', stx.MsgBeginRedelegate, {
       delegatorAddress: w.at(2).address,
       validatorSrcAddress: valoper(0),
       validatorDstAddress: valoper(1),
@@ -143,7 +127,7 @@ describe('staking', () => {
       { pubKey: { ed25519: consKey(0) }, power: 105n },
       { pubKey: { ed25519: consKey(1) }, power: 55n },
     ]);
-    const back = any('MsgBeginRedelegate', stx.MsgBeginRedelegate, {
+    const back = anyMsg(S + 'MsgBeginRedelegate', stx.MsgBeginRedelegate, {
       delegatorAddress: w.at(2).address,
       validatorSrcAddress: valoper(1),
       validatorDstAddress: valoper(0),
