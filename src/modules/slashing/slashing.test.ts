@@ -113,11 +113,15 @@ describe('double sign', () => {
     expect(tokens(c, 0)).toBe(127_999_993n - 6_399_999n);
     // A delegator's stake falls with the validator's tokens (its shares stay): 7,999,993 × 0.95 = 7,599,993.35, floored.
     expect(delegationTokens(c, 3, 0)).toBe(7_599_993n);
+    // The fee quota's per-account delegated total follows the slashed stake.
+    const delegated = (i: number) => c.keepers.staking.delegatedTotal(c.store, parseAddress(w.at(i).address));
+    expect(delegated(3)).toBe(7_599_993n);
     // The entry made after the infraction loses 5% of its initial 10,000,007 (500,000.35 floored); the older one nothing.
     expect(unbondingBalances(c, 3, 0)).toEqual([2n * CMT, 10_000_007n - 500_000n]);
     // The redelegation: 5% of the destination shares it bought (1 CMT) is taken from validator 1 and burned.
     expect(delegationTokens(c, 4, 1)).toBe(19n * CMT);
     expect(tokens(c, 1)).toBe(119n * CMT);
+    expect(delegated(4)).toBe(delegationTokens(c, 4, 0) + delegationTokens(c, 4, 1));
     expect(supply - c.supply()).toBe(6_399_999n + 500_000n + 1n * CMT);
     expect(c.keepers.bank.burned(c.store, 'ucmt')).toBe(6_399_999n + 500_000n + 1n * CMT);
     // Jailed and out of CometBFT's set in this very block's updates; tombstoned.

@@ -48,6 +48,7 @@ import {
   consAddrKey,
   delegatedTotalKey,
   delegationByValKey,
+  delegationsToPrefix,
   delegationKey,
   delegationsOfPrefix,
   LAST_POWER_PREFIX,
@@ -712,11 +713,30 @@ export class StakingKeeper {
     const take = cut(tokens);
     if (take > 0n) {
       this.hooks?.beforeValidatorSlashed(ctx, val, tokens, tokens - take, currentHeight);
-      this.setValidator(ctx.store, val, { ...v, tokens: (tokens - take).toString() }, v);
+      const after: Validator = { ...v, tokens: (tokens - take).toString() };
+      await this.lowerDelegatedTotals(ctx.store, val, v, after);
+      this.setValidator(ctx.store, val, after, v);
       this.bank.burn(ctx, this.poolOf(v), take);
       burned += take;
     }
     return burned;
+  }
+
+  /**
+   * A slash lowers what each delegation's shares are worth: each delegator's delegated total (the
+   * fee quota reads it) falls by its loss. O(delegations of the validator), on slashes only.
+   */
+  private async lowerDelegatedTotals(store: KVStore, val: Uint8Array, before: Validator, after: Validator): Promise<void> {
+    const prefix = delegationsToPrefix(val);
+    const dels: Uint8Array[] = [];
+    for await (const [key] of store.iterate(prefixRange(prefix))) dels.push(key.slice(prefix.length));
+    for (const del of dels) {
+      const d = this.getDelegation(store, del, val);
+      if (d === undefined) continue;
+      const loss = this.tokensOf(before, BigInt(d.shares)) - this.tokensOf(after, BigInt(d.shares));
+      const total = this.delegatedTotal(store, del);
+      if (loss > 0n) this.addDelegatedTotal(store, del, loss > total ? -total : -loss);
+    }
   }
 
   private async slashUnbondings(ctx: StakingContext, val: Uint8Array, from: bigint, cut: (a: bigint) => bigint): Promise<bigint> {
