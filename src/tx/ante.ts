@@ -174,8 +174,12 @@ export function runAnte(ctx: TxContext, tx: DecodedTx, deps: AnteDeps): void {
   const payer = tx.signers[0];
   if (payer !== undefined) deps.feePolicy.charge({ ...ctx, events: feeEvents }, tx, parseAddress(payer.address));
 
+  // ReCheck skips the signatures, as the SDK's SigVerificationDecorator does: they were verified
+  // when the tx was first checked, against the same chain id, account number and key (the key is
+  // bound to the signer's address above, and an account's number never changes).
+  const recheck = ctx.mode === 'recheck';
   for (const { index: i, signer, account, pubKey } of checked) {
-    if (simulate || pubKey === undefined) continue;
+    if (simulate || recheck || pubKey === undefined) continue;
     const context = verifiedContext(ctx.block.chainId, account.accountNumber, pubKey);
     if (verifiedIn.get(tx)?.[i] === context) continue;
     const digest = signDocDigest(tx, ctx.block.chainId, account.accountNumber);
