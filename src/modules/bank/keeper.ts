@@ -5,6 +5,7 @@ import { ErrInsufficientFunds, ErrUnauthorized } from '../../errors/sdk-errors.j
 import type { EventManager } from '../../events/event.js';
 import type { KVReader, KVStore } from '../../store/types.js';
 import { prefixRange } from '../../store/range.js';
+import { memoDecoder } from '../../store/decoded-values.js';
 import { moduleAddress, parseAddress, toAddress } from '../auth/address.js';
 import { formatCoins, type Amount } from './coins.js';
 import { burnEvent, coinbaseEvent, coinReceivedEvent, coinSpentEvent, messageSenderEvent, transferEvent } from './events.js';
@@ -22,8 +23,11 @@ export interface AccountCreator {
   ensureModuleAccount(store: KVStore, address: string, name: string, permissions: readonly string[]): unknown;
 }
 
+/** A stored Coin's amount, decoded once per stored value (see decoded-values.ts). */
+const decodeStoredAmount = memoDecoder((raw: Uint8Array): bigint => BigInt(Coin.decode(raw).amount));
+
 function decodeAmount(raw: Uint8Array | undefined): bigint {
-  return raw === undefined ? 0n : BigInt(Coin.decode(raw).amount);
+  return raw === undefined ? 0n : decodeStoredAmount(raw);
 }
 
 export class BankKeeper {

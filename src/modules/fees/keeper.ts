@@ -1,6 +1,7 @@
 // fees keeper: each account's free-tx quota and usage per window of blocks.
 import { Usage, type Params } from '../../generated/cybermiles/fees/v1/fees.js';
 import type { KVReader, KVStore } from '../../store/types.js';
+import { memoDecoder } from '../../store/decoded-values.js';
 import { usageKey } from './keys.js';
 import { getFeesParams } from './params.js';
 
@@ -18,6 +19,9 @@ export interface Quota {
   readonly used: number;
   readonly nextWindowHeight: bigint;
 }
+
+/** A stored usage record, decoded once per stored value (see decoded-values.ts). */
+const decodeUsage = memoDecoder((raw: Uint8Array): Readonly<Usage> => Usage.decode(raw));
 
 export class FeesKeeper {
   constructor(private readonly accounts: FeeAccounts) {}
@@ -46,7 +50,7 @@ export class FeesKeeper {
 
   private usedIn(store: KVReader, address: Uint8Array, window: bigint): number {
     const raw = store.get(usageKey(address));
-    const usage = raw === undefined ? undefined : Usage.decode(raw);
+    const usage = raw === undefined ? undefined : decodeUsage(raw);
     return usage !== undefined && usage.window === window ? usage.count : 0;
   }
 
