@@ -2,6 +2,7 @@
 import { fromBech32, toBech32 } from '@cosmjs/encoding';
 import { createHash } from 'node:crypto';
 import { ErrInvalidAddress } from '../../errors/sdk-errors.js';
+import { latin1 } from '../../store/bytes.js';
 
 export const BECH32_PREFIX = 'cmt';
 
@@ -27,7 +28,7 @@ export function addressFromPubKey(pubkey: Uint8Array): Uint8Array {
 }
 
 export function toAddress(bytes: Uint8Array): string {
-  const key = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString('latin1');
+  const key = latin1(bytes);
   const known = encoded.get(key);
   if (known !== undefined) return known;
   const address = toBech32(BECH32_PREFIX, bytes);
