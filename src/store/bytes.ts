@@ -33,3 +33,20 @@ export function fromKeyString(s: string): Uint8Array {
 export function copyBytes(bytes: Uint8Array): Uint8Array {
   return Uint8Array.prototype.slice.call(bytes);
 }
+
+// Bytes a writer hands over to a cache layer: freshly encoded, referenced nowhere else, never
+// touched again by the writer. set() keeps such bytes as they are instead of copying them, so the
+// object a module wrote is the object later reads return (see decoded-values.ts). Weakly held;
+// each hand-over is good for one set().
+const handedOver = new WeakSet<Uint8Array>();
+
+/** Marks `bytes` as handed over (see above) and returns them. */
+export function handOver(bytes: Uint8Array): Uint8Array {
+  handedOver.add(bytes);
+  return bytes;
+}
+
+/** `bytes` themselves when they were handed over (once), else a fresh copy. */
+export function takeOrCopy(bytes: Uint8Array): Uint8Array {
+  return handedOver.delete(bytes) ? bytes : copyBytes(bytes);
+}

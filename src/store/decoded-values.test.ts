@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { memoDecoder } from './decoded-values.js';
 import { createMemoryStore } from './memory.js';
+import { handOver } from './bytes.js';
 
 describe('memoDecoder', () => {
   it('decodes each bytes object once; equal bytes in another object are decoded again', () => {
@@ -43,5 +44,26 @@ describe('memoDecoder', () => {
     expect(decode(block.get(key) as Uint8Array)).toBe(v1);
     tx.write();
     expect(decode(block.get(key) as Uint8Array)).toEqual({ n: 2 });
+  });
+
+  it('remembers a written value: a handed-over value is stored as is, and its reads skip the decode', () => {
+    let calls = 0;
+    const decode = memoDecoder((b: Uint8Array) => {
+      calls++;
+      return { n: b[0] };
+    });
+    const store = createMemoryStore();
+    const key = Uint8Array.of(9);
+    const bytes = Uint8Array.of(5);
+    const value = { n: 5 };
+    decode.remember(bytes, value);
+    store.set(key, handOver(bytes));
+    expect(store.get(key)).toBe(bytes);
+    expect(decode(store.get(key) as Uint8Array)).toBe(value);
+    expect(calls).toBe(0);
+    // A hand-over is good for one set(): the same bytes set again are copied.
+    store.set(Uint8Array.of(10), bytes);
+    expect(store.get(Uint8Array.of(10))).not.toBe(bytes);
+    expect(store.get(Uint8Array.of(10))).toEqual(bytes);
   });
 });

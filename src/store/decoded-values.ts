@@ -10,14 +10,28 @@
 
 export type Decoder<T> = (bytes: Uint8Array) => T;
 
-/** `decode` remembered per bytes object. A decoder that throws remembers nothing. */
-export function memoDecoder<T>(decode: Decoder<T>): Decoder<T> {
+export interface MemoDecoder<T> {
+  /** `decode(bytes)`, remembered per bytes object. A decoder that throws remembers nothing. */
+  (bytes: Uint8Array): T;
+  /**
+   * Records what `bytes` decode to, for bytes just encoded from `value` by their writer and
+   * handed over to the store (store/bytes.ts handOver): the write's own later reads then skip
+   * the decode. `value` must be exactly what decoding `bytes` gives.
+   */
+  remember(bytes: Uint8Array, value: T): void;
+}
+
+export function memoDecoder<T>(decode: Decoder<T>): MemoDecoder<T> {
   const known = new WeakMap<Uint8Array, { readonly value: T }>();
-  return (bytes) => {
+  const memo = (bytes: Uint8Array): T => {
     const hit = known.get(bytes);
     if (hit !== undefined) return hit.value;
     const value = decode(bytes);
     known.set(bytes, { value });
     return value;
   };
+  memo.remember = (bytes: Uint8Array, value: T): void => {
+    known.set(bytes, { value });
+  };
+  return memo;
 }

@@ -45,6 +45,19 @@ export function parseAddress(address: string, field = 'address'): Uint8Array {
   return bytes;
 }
 
+/**
+ * parseAddress without the copy: the bytes are shared with the memo and every other caller, so
+ * they must only be read (hashed, compared, copied into a key). For the tx path, which parses the
+ * same few addresses a dozen times per tx.
+ */
+export function parseAddressShared(address: string, field = 'address'): Uint8Array {
+  const known = parsed.get(address);
+  if (known !== undefined) return known;
+  const bytes = parseAddressUncached(address, field);
+  remember(parsed, address, bytes);
+  return bytes;
+}
+
 function parseAddressUncached(address: string, field: string): Uint8Array {
   if (address === '') throw ErrInvalidAddress(`${field} is empty`);
   let decoded: { prefix: string; data: Uint8Array };

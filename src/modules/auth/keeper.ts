@@ -6,7 +6,8 @@ import type { KVReader, KVStore } from '../../store/types.js';
 import { prefixRange } from '../../store/range.js';
 import { memoDecoder } from '../../store/decoded-values.js';
 import { readUint64BE, uint64BE } from '../../util/bytes.js';
-import { parseAddress, toAddress } from './address.js';
+import { parseAddress, parseAddressShared, toAddress } from './address.js';
+import { handOver } from '../../store/bytes.js';
 import { ACCOUNT_PREFIX, accountKey, NEXT_ACCOUNT_NUMBER_KEY } from './keys.js';
 
 export const BASE_ACCOUNT_TYPE = '/cosmos.auth.v1beta1.BaseAccount';
@@ -82,7 +83,16 @@ export class AuthKeeper {
   }
 
   setAccount(store: KVStore, account: Account): void {
-    store.set(accountKey(parseAddress(account.address)), Any.encode(encodeAccount(account)).finish());
+    const bytes = Any.encode(encodeAccount(account)).finish();
+    // What decodeAccount gives back for these bytes, field for field (see decoded-values.ts).
+    decodeStoredAccount.remember(bytes, {
+      address: account.address,
+      accountNumber: account.accountNumber,
+      sequence: account.sequence,
+      pubKey: account.pubKey === undefined ? undefined : Uint8Array.from(account.pubKey),
+      module: account.module === undefined ? undefined : { name: account.module.name, permissions: [...account.module.permissions] },
+    });
+    store.set(accountKey(parseAddressShared(account.address)), handOver(bytes));
   }
 
   nextAccountNumber(store: KVStore): bigint {

@@ -2,6 +2,7 @@
 import { Usage, type Params } from '../../generated/cybermiles/fees/v1/fees.js';
 import type { KVReader, KVStore } from '../../store/types.js';
 import { memoDecoder } from '../../store/decoded-values.js';
+import { handOver } from '../../store/bytes.js';
 import { usageKey } from './keys.js';
 import { getFeesParams } from './params.js';
 
@@ -56,6 +57,9 @@ export class FeesKeeper {
 
   recordFreeTx(store: KVStore, address: Uint8Array, height: bigint, params: Params): void {
     const window = height / params.windowBlocks;
-    store.set(usageKey(address), Usage.encode({ window, count: this.usedIn(store, address, window) + 1 }).finish());
+    const usage: Usage = { window, count: this.usedIn(store, address, window) + 1 };
+    const bytes = Usage.encode(usage).finish();
+    decodeUsage.remember(bytes, usage);
+    store.set(usageKey(address), handOver(bytes));
   }
 }
