@@ -3,7 +3,8 @@
 // own copies, a tx layer's write() moves that object up to the block layer, Commit puts it in the
 // committed-value cache, and later blocks read it from there. So a module decoding an account, a
 // balance or a params record can remember the result per bytes object and decode each written
-// value once instead of on every read. Keyed weakly: an entry lives as long as its bytes do.
+// value once instead of on every read. The value lives on the bytes object (see DECODED), so it
+// lives exactly as long as they do.
 //
 // The decoded values are shared between readers: they must be immutable (readonly types, never
 // mutated), which is what every caller's type says.
@@ -21,17 +22,33 @@ export interface MemoDecoder<T> {
   remember(bytes: Uint8Array, value: T): void;
 }
 
+/**
+ * Where a decoded value lives: a non-enumerable symbol-keyed slot on the bytes object itself,
+ * naming the decoder that made it. (A WeakMap keyed by the bytes cost 2-3 µs a set, most of it
+ * in growing and collecting its ephemeron table; a Map keyed by object identity, bounded, cost
+ * more still; the slot costs about nothing, dies with its bytes and, being non-enumerable and
+ * symbol-keyed, is invisible to byte comparisons, serialisation and test equality.)
+ */
+const DECODED = Symbol('cybermiles.decoded');
+
+interface Slot {
+  readonly by: object;
+  readonly value: unknown;
+}
+
+type WithSlot = Uint8Array & { [DECODED]?: Slot };
+
 export function memoDecoder<T>(decode: Decoder<T>): MemoDecoder<T> {
-  const known = new WeakMap<Uint8Array, { readonly value: T }>();
+  const keep = (bytes: Uint8Array, value: T): void => {
+    Object.defineProperty(bytes, DECODED, { value: { by: memo, value }, writable: true, configurable: true, enumerable: false });
+  };
   const memo = (bytes: Uint8Array): T => {
-    const hit = known.get(bytes);
-    if (hit !== undefined) return hit.value;
+    const slot = (bytes as WithSlot)[DECODED];
+    if (slot !== undefined && slot.by === memo) return slot.value as T;
     const value = decode(bytes);
-    known.set(bytes, { value });
+    keep(bytes, value);
     return value;
   };
-  memo.remember = (bytes: Uint8Array, value: T): void => {
-    known.set(bytes, { value });
-  };
+  memo.remember = keep;
   return memo;
 }
