@@ -73,8 +73,8 @@ export class TxExecutor {
   }
 
   decode(bytes: Uint8Array): DecodedTx {
-    // Keyed by the bytes themselves as a latin1 string: one native copy, and the Map hashes the
-    // string once; cheaper than a SHA-256 of a few hundred bytes, and exact (no digest in between).
+    // Keyed by the bytes themselves as a latin1 string: one native copy and a string hash, which
+    // is cheaper than a SHA-256 of a few hundred bytes, and exact (no digest in between).
     const key = latin1(bytes);
     const known = this.#decoded.get(key);
     if (known !== undefined) return known;
