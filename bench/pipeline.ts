@@ -2,7 +2,9 @@
 // then FinalizeBlock + Commit in blocks, as CometBFT would drive it. Transfers from many accounts,
 // pre-signed with libsecp256k1 so that signing is not measured. A second app replays the same
 // blocks without CheckTx (as a validator whose mempool never saw the txs: decode, verify, execute,
-// commit in FinalizeBlock) and must reach the same app hashes.
+// commit in FinalizeBlock) and must reach the same app hashes. Node A also rechecks, as CometBFT
+// does after every block: the next block's txs are checked while the current one is pending and
+// rechecked after its Commit (a mempool one block deep), timed separately.
 // Run: node --import tsx bench/pipeline.ts [--txs 20000] [--accounts 2000] [--block 2000]
 // Prints JSON figures (medians where repeated); no assertions.
 import { createHash } from 'node:crypto';
@@ -15,7 +17,7 @@ import { MsgSend } from 'cosmjs-types/cosmos/bank/v1beta1/tx';
 import { PubKey } from 'cosmjs-types/cosmos/crypto/secp256k1/keys';
 import { SignMode } from 'cosmjs-types/cosmos/tx/signing/v1beta1/signing';
 import { AuthInfo, SignDoc, TxBody, TxRaw } from 'cosmjs-types/cosmos/tx/v1beta1/tx';
-import { RequestCheckTx, RequestFinalizeBlock, RequestInitChain } from 'cosmjs-types/tendermint/abci/types';
+import { CheckTxType, RequestCheckTx, RequestFinalizeBlock, RequestInitChain } from 'cosmjs-types/tendermint/abci/types';
 import { createApp } from '../src/app.js';
 import type { CyberMilesApp } from '../src/app/abci-app.js';
 import { addressFromPubKey, toAddress } from '../src/modules/auth/address.js';
@@ -126,6 +128,9 @@ async function main(): Promise<void> {
   const finalizeRates: number[] = [];
   const commitMs: number[] = [];
   const replayRates: number[] = [];
+  const recheckRates: number[] = [];
+  let recheckCpu = 0;
+  let recheckMs = 0;
   let checkCpu = 0;
   let finalizeCpu = 0;
   let commitCpu = 0;
@@ -134,21 +139,28 @@ async function main(): Promise<void> {
   let failed = 0;
   let mismatch = 0;
   let height = 2n;
-  for (let start = 0; start < txs.length; start += BLOCK) {
-    const block = txs.slice(start, start + BLOCK);
-    const time = { seconds: 1_700_000_000n + height, nanos: 0 };
-    // Node A, as a validator whose mempool saw the txs: CheckTx each, then the block.
-    t0 = performance.now();
-    let c0 = process.cpuUsage();
+  /** Node A, as a validator whose mempool sees the txs: CheckTx each (wall ms). */
+  const checkAll = async (block: readonly Uint8Array[]): Promise<number> => {
+    const t = performance.now();
+    const c = process.cpuUsage();
     for (const tx of block) {
       const r = await app.checkTx(RequestCheckTx.fromPartial({ tx }));
       if (r.code !== 0) failed++;
     }
-    checkCpu += cpuMs(c0);
-    const checkMs = performance.now() - t0;
-    checkRates.push(block.length / (checkMs / 1000));
+    checkCpu += cpuMs(c);
+    const ms = performance.now() - t;
+    checkRates.push(block.length / (ms / 1000));
+    return ms;
+  };
+  let checkMs = await checkAll(txs.slice(0, BLOCK));
+  for (let start = 0; start < txs.length; start += BLOCK) {
+    const block = txs.slice(start, start + BLOCK);
+    const next = txs.slice(start + BLOCK, start + 2 * BLOCK);
+    const time = { seconds: 1_700_000_000n + height, nanos: 0 };
+    // The next block's txs arrive while this one is pending.
+    const nextCheckMs = next.length > 0 ? await checkAll(next) : 0;
     t0 = performance.now();
-    c0 = process.cpuUsage();
+    let c0 = process.cpuUsage();
     const res = await app.finalizeBlock(RequestFinalizeBlock.fromPartial({ height, txs: block, time }));
     finalizeCpu += cpuMs(c0);
     failed += res.txResults.filter((r) => r.code !== 0).length;
@@ -161,6 +173,20 @@ async function main(): Promise<void> {
     const cMs = performance.now() - t0;
     commitMs.push(cMs);
     pipelineMs += checkMs + finalizeMs + cMs;
+    checkMs = nextCheckMs;
+    // After Commit, CometBFT rechecks what is left in the mempool: the next block's txs.
+    if (next.length > 0) {
+      t0 = performance.now();
+      c0 = process.cpuUsage();
+      for (const tx of next) {
+        const r = await app.checkTx(RequestCheckTx.fromPartial({ tx, type: CheckTxType.RECHECK }));
+        if (r.code !== 0) failed++;
+      }
+      recheckCpu += cpuMs(c0);
+      const ms = performance.now() - t0;
+      recheckMs += ms;
+      recheckRates.push(next.length / (ms / 1000));
+    }
 
     // Node B, replaying the same block unseen (no CheckTx: decode, verify, execute, commit).
     t0 = performance.now();
@@ -192,6 +218,8 @@ async function main(): Promise<void> {
     finalizeBlockTxPerSec: Math.round(median(finalizeRates)),
     commitMsPerBlock: Math.round(median(commitMs)),
     pipelineTxPerSec: Math.round(TXS / (pipelineMs / 1000)),
+    recheckTxPerSec: Math.round(median(recheckRates)),
+    pipelineWithRecheckTxPerSec: Math.round(TXS / ((pipelineMs + recheckMs) / 1000)),
     replayTxPerSec: Math.round(median(replayRates)),
     perCpuSecond: {
       note: 'txs per CPU-second (user + system, all threads): less sensitive to a busy machine than wall time',
@@ -199,6 +227,7 @@ async function main(): Promise<void> {
       finalizeBlock: perCpuSec(finalizeCpu),
       commit: perCpuSec(commitCpu),
       pipeline: perCpuSec(checkCpu + finalizeCpu + commitCpu),
+      recheck: Math.round((TXS - BLOCK) / (recheckCpu / 1000)),
       replay: perCpuSec(replayCpu),
     },
     rssGrowthMiB: Math.round((process.memoryUsage().rss - rss0) / 2 ** 20),

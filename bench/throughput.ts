@@ -981,7 +981,8 @@ function markdown(
     lines.push(
       `Pipeline without consensus (bench/pipeline.ts, ${String(pipeline['txs'])} transfers, ${String(pipeline['txsPerBlock'])} per block): ` +
         `${fmt(pipeline['pipelineTxPerSec'] as number)} tx/s CheckTx + FinalizeBlock + Commit; CheckTx ${fmt(pipeline['checkTxPerSec'] as number)} tx/s, ` +
-        `FinalizeBlock ${fmt(pipeline['finalizeBlockTxPerSec'] as number)} tx/s; a block never seen in CheckTx (decode, verify, execute, commit) ${fmt(pipeline['replayTxPerSec'] as number)} tx/s.`,
+        `FinalizeBlock ${fmt(pipeline['finalizeBlockTxPerSec'] as number)} tx/s, ReCheck ${fmt(pipeline['recheckTxPerSec'] as number)} tx/s ` +
+        `(with one block's recheck: ${fmt(pipeline['pipelineWithRecheckTxPerSec'] as number)} tx/s); a block never seen in CheckTx (decode, verify, execute, commit) ${fmt(pipeline['replayTxPerSec'] as number)} tx/s.`,
     );
   }
   return lines.join('\n');

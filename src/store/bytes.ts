@@ -33,3 +33,26 @@ export function fromKeyString(s: string): Uint8Array {
 export function copyBytes(bytes: Uint8Array): Uint8Array {
   return Uint8Array.prototype.slice.call(bytes);
 }
+
+// Bytes a writer hands over to a cache layer: freshly encoded, referenced nowhere else, never
+// touched again by the writer. set() keeps such bytes as they are instead of copying them, so the
+// object a module wrote is the object later reads return (see decoded-values.ts). A writer hands
+// bytes over immediately before its set() (synchronously), so one slot is enough: it holds the
+// last bytes handed over until a set() takes them. Bytes handed over but never set (a write that
+// ran out of gas first) are simply never taken.
+let handedOver: Uint8Array | undefined;
+
+/** Marks `bytes` as handed over (see above) and returns them. */
+export function handOver(bytes: Uint8Array): Uint8Array {
+  handedOver = bytes;
+  return bytes;
+}
+
+/** `bytes` themselves when they are the bytes last handed over (taken once), else a fresh copy. */
+export function takeOrCopy(bytes: Uint8Array): Uint8Array {
+  if (bytes === handedOver) {
+    handedOver = undefined;
+    return bytes;
+  }
+  return copyBytes(bytes);
+}

@@ -4,17 +4,19 @@
 //   then ask the parent.
 // - iterate merges this layer's buffered keys, kept sorted incrementally, with the parent's
 //   iterator in byte order, honouring gte/lt/reverse/limit and hiding deletions.
-// - write() pushes the buffer into the parent in key order and clears this layer; a layer whose
+// - write() pushes the buffer into the parent (a parent cache layer in this layer's first-write
+//   order, any other store in key order) and clears this layer; a layer whose
 //   parent is read-only (the committed store) cannot write(): hand its changes() to
 //   CommitStore.stage() instead.
 //
-// Ownership: set() copies the key and the value, so callers may reuse their buffers. Bytes handed
+// Ownership: set() copies the key and the value, so callers may reuse their buffers (a value
+// marked with handOver() is kept without a copy: its writer promises never to touch it). Bytes handed
 // OUT (get, iterate, changes) are the layer's own; treat them as read-only.
 //
 // Writing to a layer while iterating it is allowed and deterministic: an iteration walks the
 // keys that were buffered when it started (plus the parent's), reading their current values.
 import { compareBytes } from '../util/bytes.js';
-import { copyBytes, toKeyString } from './bytes.js';
+import { copyBytes, takeOrCopy, toKeyString } from './bytes.js';
 import { checkRange, withoutLimit } from './range.js';
 import type { CacheStore, KeyRange, KVReader, KVStore } from './types.js';
 
@@ -77,7 +79,7 @@ export class CacheLayer implements CacheStore {
   set(key: Uint8Array, value: Uint8Array): void {
     checkKey(key, 'set');
     if (!(value instanceof Uint8Array)) throw new TypeError('set: value must be a Uint8Array (use delete() to remove a key)');
-    this.#put(toKeyString(key), key, copyBytes(value), true);
+    this.#put(toKeyString(key), key, takeOrCopy(value), true);
   }
 
   delete(key: Uint8Array): void {
@@ -96,14 +98,14 @@ export class CacheLayer implements CacheStore {
         'CacheStore.write: this layer sits on read-only committed state; pass changes() to CommitStore.stage() instead',
       );
     }
-    const keys = this.#sortedKeys();
     const entries = this.#entries;
     if (parent instanceof CacheLayer) {
-      for (const s of keys) {
-        const e = entries.get(s) as Entry;
-        parent.#put(s, e.key, e.value, false);
-      }
+      // In this layer's order of first writes (a Map iterates in insertion order, so this is as
+      // deterministic as the key order): the parent keeps its own keys sorted, and sorting a tx
+      // layer's few keys here only allocated.
+      for (const [s, e] of entries) parent.#put(s, e.key, e.value, false);
     } else {
+      const keys = this.#sortedKeys();
       for (const s of keys) {
         const e = entries.get(s) as Entry;
         if (e.value === undefined) parent.delete(e.key);

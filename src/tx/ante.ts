@@ -8,7 +8,7 @@ import { latin1 } from '../store/bytes.js';
 import type { TxContext } from '../app/module.js';
 import { EventManager, makeEvent } from '../events/event.js';
 import { ErrInvalidGasLimit, ErrInvalidPubKey, ErrNotSupported, ErrTxTimeoutHeight, ErrUnauthorized, ErrUnknownAddress, ErrWrongSequence } from '../errors/sdk-errors.js';
-import { addressFromPubKey, parseAddress } from '../modules/auth/address.js';
+import { addressFromPubKey, parseAddressShared } from '../modules/auth/address.js';
 import type { Account, AuthKeeper } from '../modules/auth/keeper.js';
 import type { AuthParams } from '../modules/auth/params.js';
 import { bytesEqual, toBase64 } from '../util/bytes.js';
@@ -70,7 +70,7 @@ export function signaturesToVerify(state: KVReader, tx: DecodedTx, chainId: stri
     if (!signer.signModeDirect || signer.signature.length !== 64 || !isLowS(signer.signature)) continue;
     let address: Uint8Array;
     try {
-      address = parseAddress(signer.address, `signer ${i}`);
+      address = parseAddressShared(signer.address, `signer ${i}`);
     } catch {
       continue;
     }
@@ -135,7 +135,7 @@ export function runAnte(ctx: TxContext, tx: DecodedTx, deps: AnteDeps): void {
 
   const checked: { readonly index: number; readonly signer: DecodedSigner; readonly account: Account; readonly pubKey: Uint8Array | undefined }[] = [];
   for (const [i, signer] of tx.signers.entries()) {
-    const address = parseAddress(signer.address, `signer ${i}`);
+    const address = parseAddressShared(signer.address, `signer ${i}`);
     const account = deps.auth.getAccount(ctx.store, address);
     if (account === undefined) throw ErrUnknownAddress(`account ${signer.address} does not exist; it must receive funds first`);
 
@@ -172,10 +172,14 @@ export function runAnte(ctx: TxContext, tx: DecodedTx, deps: AnteDeps): void {
   // is dropped), and its events still come after the signers' ones.
   const feeEvents = new EventManager();
   const payer = tx.signers[0];
-  if (payer !== undefined) deps.feePolicy.charge({ ...ctx, events: feeEvents }, tx, parseAddress(payer.address));
+  if (payer !== undefined) deps.feePolicy.charge({ ...ctx, events: feeEvents }, tx, parseAddressShared(payer.address));
 
+  // ReCheck skips the signatures, as the SDK's SigVerificationDecorator does: they were verified
+  // when the tx was first checked, against the same chain id, account number and key (the key is
+  // bound to the signer's address above, and an account's number never changes).
+  const recheck = ctx.mode === 'recheck';
   for (const { index: i, signer, account, pubKey } of checked) {
-    if (simulate || pubKey === undefined) continue;
+    if (simulate || recheck || pubKey === undefined) continue;
     const context = verifiedContext(ctx.block.chainId, account.accountNumber, pubKey);
     if (verifiedIn.get(tx)?.[i] === context) continue;
     const digest = signDocDigest(tx, ctx.block.chainId, account.accountNumber);

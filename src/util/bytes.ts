@@ -1,6 +1,8 @@
 // Byte helpers used across modules. Keys are compared byte-wise everywhere.
-export const utf8 = (s: string): Uint8Array => new TextEncoder().encode(s);
-export const fromUtf8 = (b: Uint8Array): string => new TextDecoder('utf-8', { fatal: true }).decode(b);
+const UTF8_ENCODER = new TextEncoder();
+const UTF8_DECODER = new TextDecoder('utf-8', { fatal: true });
+export const utf8 = (s: string): Uint8Array => UTF8_ENCODER.encode(s);
+export const fromUtf8 = (b: Uint8Array): string => UTF8_DECODER.decode(b);
 export const toHex = (b: Uint8Array): string => Buffer.from(b.buffer, b.byteOffset, b.byteLength).toString('hex');
 export const fromHex = (h: string): Uint8Array => new Uint8Array(Buffer.from(h, 'hex'));
 export const toBase64 = (b: Uint8Array): string => Buffer.from(b.buffer, b.byteOffset, b.byteLength).toString('base64');

@@ -2,6 +2,7 @@
 import { fromBech32, toBech32 } from '@cosmjs/encoding';
 import { createHash } from 'node:crypto';
 import { ErrInvalidAddress } from '../../errors/sdk-errors.js';
+import { latin1 } from '../../store/bytes.js';
 
 export const BECH32_PREFIX = 'cmt';
 
@@ -27,7 +28,7 @@ export function addressFromPubKey(pubkey: Uint8Array): Uint8Array {
 }
 
 export function toAddress(bytes: Uint8Array): string {
-  const key = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString('latin1');
+  const key = latin1(bytes);
   const known = encoded.get(key);
   if (known !== undefined) return known;
   const address = toBech32(BECH32_PREFIX, bytes);
@@ -41,6 +42,19 @@ export function parseAddress(address: string, field = 'address'): Uint8Array {
   if (known !== undefined) return known.slice();
   const bytes = parseAddressUncached(address, field);
   remember(parsed, address, bytes.slice());
+  return bytes;
+}
+
+/**
+ * parseAddress without the copy: the bytes are shared with the memo and every other caller, so
+ * they must only be read (hashed, compared, copied into a key). For the tx path, which parses the
+ * same few addresses a dozen times per tx.
+ */
+export function parseAddressShared(address: string, field = 'address'): Uint8Array {
+  const known = parsed.get(address);
+  if (known !== undefined) return known;
+  const bytes = parseAddressUncached(address, field);
+  remember(parsed, address, bytes);
   return bytes;
 }
 

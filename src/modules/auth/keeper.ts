@@ -4,8 +4,10 @@ import { PubKey } from 'cosmjs-types/cosmos/crypto/secp256k1/keys';
 import { Any } from 'cosmjs-types/google/protobuf/any';
 import type { KVReader, KVStore } from '../../store/types.js';
 import { prefixRange } from '../../store/range.js';
+import { memoDecoder } from '../../store/decoded-values.js';
 import { readUint64BE, uint64BE } from '../../util/bytes.js';
-import { parseAddress, toAddress } from './address.js';
+import { parseAddress, parseAddressShared, toAddress } from './address.js';
+import { handOver } from '../../store/bytes.js';
 import { ACCOUNT_PREFIX, accountKey, NEXT_ACCOUNT_NUMBER_KEY } from './keys.js';
 
 export const BASE_ACCOUNT_TYPE = '/cosmos.auth.v1beta1.BaseAccount';
@@ -58,6 +60,9 @@ export function decodeAccount(any: Any): Account {
   throw new Error(`stored account of unknown type ${any.typeUrl}`);
 }
 
+/** Stored account bytes -> Account, decoded once per stored value (see decoded-values.ts). */
+const decodeStoredAccount = memoDecoder((raw: Uint8Array): Account => decodeAccount(Any.decode(raw)));
+
 export class AuthKeeper {
   getAccountAny(store: KVReader, address: Uint8Array): Any | undefined {
     const raw = store.get(accountKey(address));
@@ -65,12 +70,12 @@ export class AuthKeeper {
   }
 
   getAccount(store: KVReader, address: Uint8Array): Account | undefined {
-    const any = this.getAccountAny(store, address);
-    return any === undefined ? undefined : decodeAccount(any);
+    const raw = store.get(accountKey(address));
+    return raw === undefined ? undefined : decodeStoredAccount(raw);
   }
 
   isModuleAccount(store: KVReader, address: Uint8Array): boolean {
-    return this.getAccountAny(store, address)?.typeUrl === MODULE_ACCOUNT_TYPE;
+    return this.getAccount(store, address)?.module !== undefined;
   }
 
   hasAccount(store: KVReader, address: Uint8Array): boolean {
@@ -78,7 +83,16 @@ export class AuthKeeper {
   }
 
   setAccount(store: KVStore, account: Account): void {
-    store.set(accountKey(parseAddress(account.address)), Any.encode(encodeAccount(account)).finish());
+    const bytes = Any.encode(encodeAccount(account)).finish();
+    // What decodeAccount gives back for these bytes, field for field (see decoded-values.ts).
+    decodeStoredAccount.remember(bytes, {
+      address: account.address,
+      accountNumber: account.accountNumber,
+      sequence: account.sequence,
+      pubKey: account.pubKey === undefined ? undefined : Uint8Array.from(account.pubKey),
+      module: account.module === undefined ? undefined : { name: account.module.name, permissions: [...account.module.permissions] },
+    });
+    store.set(accountKey(parseAddressShared(account.address)), handOver(bytes));
   }
 
   nextAccountNumber(store: KVStore): bigint {

@@ -5,6 +5,8 @@ import { ErrInsufficientFunds, ErrUnauthorized } from '../../errors/sdk-errors.j
 import type { EventManager } from '../../events/event.js';
 import type { KVReader, KVStore } from '../../store/types.js';
 import { prefixRange } from '../../store/range.js';
+import { memoDecoder } from '../../store/decoded-values.js';
+import { handOver } from '../../store/bytes.js';
 import { moduleAddress, parseAddress, toAddress } from '../auth/address.js';
 import { formatCoins, type Amount } from './coins.js';
 import { burnEvent, coinbaseEvent, coinReceivedEvent, coinSpentEvent, messageSenderEvent, transferEvent } from './events.js';
@@ -22,8 +24,11 @@ export interface AccountCreator {
   ensureModuleAccount(store: KVStore, address: string, name: string, permissions: readonly string[]): unknown;
 }
 
+/** A stored Coin's amount, decoded once per stored value (see decoded-values.ts). */
+const decodeStoredAmount = memoDecoder((raw: Uint8Array): bigint => BigInt(Coin.decode(raw).amount));
+
 function decodeAmount(raw: Uint8Array | undefined): bigint {
-  return raw === undefined ? 0n : BigInt(Coin.decode(raw).amount);
+  return raw === undefined ? 0n : decodeStoredAmount(raw);
 }
 
 export class BankKeeper {
@@ -63,7 +68,11 @@ export class BankKeeper {
   private setBalance(store: KVStore, address: Uint8Array, denom: string, amount: bigint): void {
     const key = balanceKey(address, denom);
     if (amount === 0n) store.delete(key);
-    else store.set(key, Coin.encode({ denom, amount: amount.toString() }).finish());
+    else {
+      const bytes = Coin.encode({ denom, amount: amount.toString() }).finish();
+      decodeStoredAmount.remember(bytes, amount);
+      store.set(key, handOver(bytes));
+    }
   }
 
   private setSupply(store: KVStore, denom: string, amount: bigint): void {

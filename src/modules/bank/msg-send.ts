@@ -1,7 +1,7 @@
 // cosmos.bank.v1beta1.MsgSend: one sender, one recipient, some coins.
 import { MsgSend, MsgSendResponse } from 'cosmjs-types/cosmos/bank/v1beta1/tx';
 import type { MsgHandler } from '../../app/module.js';
-import { parseAddress } from '../auth/address.js';
+import { parseAddress, parseAddressShared } from '../auth/address.js';
 import { parseCoins } from './coins.js';
 import type { BankKeeper } from './keeper.js';
 
@@ -17,9 +17,9 @@ export function msgSendHandler(bank: BankKeeper): MsgHandler<MsgSend> {
       parseCoins(msg.amount, 'amount');
     },
     async handle(ctx, msg) {
-      const to = parseAddress(msg.toAddress);
+      const to = parseAddressShared(msg.toAddress);
       bank.assertCanReceive(ctx.store, to);
-      bank.send(ctx, parseAddress(msg.fromAddress), to, parseCoins(msg.amount, 'amount'));
+      bank.send(ctx, parseAddressShared(msg.fromAddress), to, parseCoins(msg.amount, 'amount'));
       return { typeUrl: '/cosmos.bank.v1beta1.MsgSendResponse', value: MsgSendResponse.encode({}).finish() };
     },
   };

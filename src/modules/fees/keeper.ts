@@ -1,6 +1,8 @@
 // fees keeper: each account's free-tx quota and usage per window of blocks.
 import { Usage, type Params } from '../../generated/cybermiles/fees/v1/fees.js';
 import type { KVReader, KVStore } from '../../store/types.js';
+import { memoDecoder } from '../../store/decoded-values.js';
+import { handOver } from '../../store/bytes.js';
 import { usageKey } from './keys.js';
 import { getFeesParams } from './params.js';
 
@@ -18,6 +20,9 @@ export interface Quota {
   readonly used: number;
   readonly nextWindowHeight: bigint;
 }
+
+/** A stored usage record, decoded once per stored value (see decoded-values.ts). */
+const decodeUsage = memoDecoder((raw: Uint8Array): Readonly<Usage> => Usage.decode(raw));
 
 export class FeesKeeper {
   constructor(private readonly accounts: FeeAccounts) {}
@@ -46,12 +51,15 @@ export class FeesKeeper {
 
   private usedIn(store: KVReader, address: Uint8Array, window: bigint): number {
     const raw = store.get(usageKey(address));
-    const usage = raw === undefined ? undefined : Usage.decode(raw);
+    const usage = raw === undefined ? undefined : decodeUsage(raw);
     return usage !== undefined && usage.window === window ? usage.count : 0;
   }
 
   recordFreeTx(store: KVStore, address: Uint8Array, height: bigint, params: Params): void {
     const window = height / params.windowBlocks;
-    store.set(usageKey(address), Usage.encode({ window, count: this.usedIn(store, address, window) + 1 }).finish());
+    const usage: Usage = { window, count: this.usedIn(store, address, window) + 1 };
+    const bytes = Usage.encode(usage).finish();
+    decodeUsage.remember(bytes, usage);
+    store.set(usageKey(address), handOver(bytes));
   }
 }
