@@ -8,8 +8,9 @@ export interface ParamsCodec<P> {
 }
 
 export interface ModuleParams<P> {
-  readonly defaults: P;
-  get(store: KVReader): P;
+  readonly defaults: Readonly<P>;
+  /** Shared between readers (decoded once per stored value): never mutate it. */
+  get(store: KVReader): Readonly<P>;
   set(store: KVStore, p: P): void;
   /** What is wrong with the params, or undefined when they are valid. */
   validate(p: P): string | undefined;
