@@ -1,5 +1,5 @@
 // The state machine driven with ABCI requests directly, over a real CommitStore in a temp dir.
-import { afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { MsgSendResponse } from 'cosmjs-types/cosmos/bank/v1beta1/tx';
 import { QueryBalanceRequest, QueryBalanceResponse } from 'cosmjs-types/cosmos/bank/v1beta1/query';
 import { TxMsgData } from 'cosmjs-types/cosmos/base/abci/v1beta1/abci';
@@ -31,9 +31,7 @@ import {
   DEFAULT_MAX_GAS,
   genesisAppState,
   initChainRequest,
-  makeTempDir,
-  openTestNode,
-  removeDir,
+  testNodes,
   type TestNode,
 } from '../testing/app-fixture.js';
 import { createTestWallet, msgSendAny, prng, signTx, simulationTx, type TestWallet, type TxOptions } from '../testing/tx-fixture.js';
@@ -60,21 +58,8 @@ beforeAll(async () => {
   ]);
 });
 
-const opened: TestNode[] = [];
-const dirs: string[] = [];
-
-afterEach(async () => {
-  for (const n of opened.splice(0)) await n.close();
-  for (const d of dirs.splice(0)) await removeDir(d);
-});
-
-async function newNode(dir?: string): Promise<TestNode> {
-  const d = dir ?? (await makeTempDir());
-  if (dir === undefined) dirs.push(d);
-  const node = await openTestNode(d);
-  opened.push(node);
-  return node;
-}
+const nodes = testNodes();
+const newNode = (dir?: string): Promise<TestNode> => nodes.open(dir);
 
 /** A node after InitChain (nothing committed yet). */
 async function genesisNode(opts: { maxGas?: bigint } = {}): Promise<{ node: TestNode; init: ResponseInitChain }> {

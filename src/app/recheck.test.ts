@@ -1,8 +1,8 @@
 // ReCheck (CheckTx of type RECHECK, for each tx still in the mempool after a block) runs the ante
 // only: sequence, account, fee or free quota, timeout height; not the messages, not the signature.
-import { afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { CheckTxType, RequestCheckTx, type ResponseCheckTx } from 'cosmjs-types/tendermint/abci/types';
-import { genesisAppState, makeTempDir, openTestNode, removeDir, initChainRequest, type TestNode } from '../testing/app-fixture.js';
+import { genesisAppState, testNodes, type TestNode } from '../testing/app-fixture.js';
 import { createTestWallet, msgSendAny, signTx, type TestWallet } from '../testing/tx-fixture.js';
 
 const FUNDS = 1_000_000n;
@@ -15,23 +15,12 @@ beforeAll(async () => {
   addr = [w.at(0).address, w.at(1).address, w.at(2).address];
 });
 
-const opened: TestNode[] = [];
-const dirs: string[] = [];
-afterEach(async () => {
-  for (const n of opened.splice(0)) await n.close();
-  for (const d of dirs.splice(0)) await removeDir(d);
-});
+const nodes = testNodes();
 
 async function startedNode(fees?: Record<string, unknown>): Promise<TestNode> {
   const base = JSON.parse(new TextDecoder().decode(genesisAppState([[addr[0], FUNDS], [addr[1], FUNDS], [addr[2], FUNDS]]))) as Record<string, unknown>;
   const state = fees === undefined ? base : { ...base, fees: { params: fees } };
-  const dir = await makeTempDir();
-  dirs.push(dir);
-  const node = await openTestNode(dir);
-  opened.push(node);
-  await node.app.initChain(initChainRequest(new TextEncoder().encode(JSON.stringify(state))));
-  await node.block(1n);
-  return node;
+  return nodes.started(new TextEncoder().encode(JSON.stringify(state)));
 }
 
 const transfer = (from: number, sequence: bigint, amount: bigint, opts: { fee?: bigint; timeoutHeight?: bigint } = {}): Promise<Uint8Array> =>

@@ -1,10 +1,10 @@
 // The paths added for throughput keep results exactly as they were: the decode cache, signatures
 // verified ahead of a block on worker threads, the fee policy before signature verification.
-import { afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { RequestCheckTx, type Event } from 'cosmjs-types/tendermint/abci/types';
 import { ChainError } from '../errors/chain-error.js';
 import { CommitStore } from '../store/commit-store.js';
-import { genesisAppState, initChainRequest, makeTempDir, openTestNode, removeDir, type TestNode } from '../testing/app-fixture.js';
+import { genesisAppState, initChainRequest, testNodes, type TestNode } from '../testing/app-fixture.js';
 import { createTestWallet, msgSendAny, signTx, type TestWallet } from '../testing/tx-fixture.js';
 import { TxRaw } from 'cosmjs-types/cosmos/tx/v1beta1/tx';
 import { inlineVerifier, type SigCheck, type SigVerifier } from '../tx/sig-verify-pool.js';
@@ -20,21 +20,10 @@ beforeAll(async () => {
   addr = [w.at(0).address, w.at(1).address, w.at(2).address];
 });
 
-const opened: TestNode[] = [];
-const dirs: string[] = [];
-afterEach(async () => {
-  for (const n of opened.splice(0)) await n.close();
-  for (const d of dirs.splice(0)) await removeDir(d);
-});
+const nodes = testNodes();
 
 async function startedNode(appState = genesisAppState([[addr[0], FUNDS], [addr[1], FUNDS], [addr[2], FUNDS]])): Promise<TestNode> {
-  const dir = await makeTempDir();
-  dirs.push(dir);
-  const node = await openTestNode(dir);
-  opened.push(node);
-  await node.app.initChain(initChainRequest(appState));
-  await node.block(1n);
-  return node;
+  return nodes.started(appState);
 }
 
 const transfer = (from: number, sequence: bigint, amount: bigint, fee?: bigint): Promise<Uint8Array> =>

@@ -2,6 +2,7 @@
 // requests directly (no CometBFT), and the genesis it starts from.
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
+import { afterEach } from 'vitest';
 import { join } from 'node:path';
 import { QueryAccountRequest, QueryAccountResponse } from 'cosmjs-types/cosmos/auth/v1beta1/query';
 import { BaseAccount } from 'cosmjs-types/cosmos/auth/v1beta1/auth';
@@ -117,3 +118,37 @@ export function accountQueryData(address: string): Uint8Array {
 export const PERMISSIVE_FEES = {
   params: { freeTxsPerWindow: 1_000_000, windowBlocks: '1000', freeGasPerBlock: '1000000000000', minGasPrice: '0', minFreeBalance: '0', stakePerExtraFreeTx: '0' },
 } as const;
+
+/**
+ * Nodes a test file opens, closed (and their temporary dirs removed) after each test. Call once
+ * at the top level of a test file.
+ */
+export function testNodes(): {
+  /** A node over `dir`, or over a new temporary dir removed after the test. */
+  open(dir?: string): Promise<TestNode>;
+  /** A new node after InitChain with `appState` and an empty block 1 committed. */
+  started(appState: Uint8Array): Promise<TestNode>;
+} {
+  const opened: TestNode[] = [];
+  const dirs: string[] = [];
+  afterEach(async () => {
+    for (const n of opened.splice(0)) await n.close();
+    for (const d of dirs.splice(0)) await removeDir(d);
+  });
+  const open = async (dir?: string): Promise<TestNode> => {
+    const d = dir ?? (await makeTempDir());
+    if (dir === undefined) dirs.push(d);
+    const node = await openTestNode(d);
+    opened.push(node);
+    return node;
+  };
+  return {
+    open,
+    async started(appState) {
+      const node = await open();
+      await node.app.initChain(initChainRequest(appState));
+      await node.block(1n);
+      return node;
+    },
+  };
+}
