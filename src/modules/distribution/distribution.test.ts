@@ -1,4 +1,5 @@
-// Stage 2 arithmetic (not wired into the app yet): inflation per block, the award split, F1.
+// The arithmetic of distribution: inflation per block, the award split, F1 (with slashes and the
+// pruning of historical ratios nothing reads any more).
 import { describe, expect, it } from 'vitest';
 import { inflationFor, splitAwards, YEAR_SECONDS } from './awards.js';
 import { allocate, initValidator, memoryF1Store, pendingRewards, recordSlash, startDelegation, withdraw } from './f1.js';
@@ -102,5 +103,33 @@ describe('F1 rewards', () => {
     startDelegation(s, 'carol', 'v', 10n);
     allocate(s, 'v', 1600n);
     expect(pendingRewards(s, 'carol', 'v', 160n)).toBe(100n);
+  });
+
+  it("keeps only the historical ratios something still reads: the current period's previous one, delegations' starts, slashes", () => {
+    const s = memoryF1Store();
+    initValidator(s, 'v');
+    startDelegation(s, 'alice', 'v', 100n);
+    expect(s.historicalPeriods('v')).toEqual([0n]);
+    // A thousand reward withdrawals: each closes a period and restarts the delegation.
+    for (let i = 0; i < 1000; i++) {
+      allocate(s, 'v', 100n);
+      expect(withdraw(s, 'alice', 'v', 100n)).toBe(100n);
+      startDelegation(s, 'alice', 'v', 100n);
+    }
+    // Period 1000 is both alice's start and the current period's previous one.
+    expect(s.historicalPeriods('v')).toEqual([1000n]);
+    // Bob starts there too; a slash keeps its period; alice leaves.
+    startDelegation(s, 'bob', 'v', 100n);
+    allocate(s, 'v', 200n);
+    recordSlash(s, 'v', 200n, 100n, 5n); // closes 1001, which the slash event keeps
+    allocate(s, 'v', 100n);
+    // 1 a token on 100 before the slash, then 1 a token on the halved stake of 50.
+    expect(withdraw(s, 'alice', 'v', 100n)).toBe(100n + 50n);
+    expect(s.historicalPeriods('v')).toEqual([1000n, 1001n, 1002n]);
+    // Bob still walks from 1000 across the slash at 1001.
+    expect(pendingRewards(s, 'bob', 'v', 100n)).toBe(100n + 50n);
+    expect(withdraw(s, 'bob', 'v', 100n)).toBe(150n);
+    // Nobody starts at 1000 any more; the slash event keeps 1001; the current previous one stays.
+    expect(s.historicalPeriods('v')).toEqual([1001n, 1004n]);
   });
 });

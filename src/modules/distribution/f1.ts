@@ -14,7 +14,12 @@ export interface F1Store {
   setCurrent(val: string, c: { period: bigint; rewards: bigint }): void;
   /** Cumulative ratio at the end of `period`. */
   historical(val: string, period: bigint): bigint | undefined;
+  /** A new historical ratio, with one reference (the current period that follows it). */
   setHistorical(val: string, period: bigint, ratio: bigint): void;
+  /** One more reader of the ratio at `period` (a delegation starting there, a slash event). */
+  retainHistorical(val: string, period: bigint): void;
+  /** One reader fewer; the ratio is deleted when none is left. */
+  releaseHistorical(val: string, period: bigint): void;
   starting(del: string, val: string): { previousPeriod: bigint; stake: bigint } | undefined;
   setStarting(del: string, val: string, s: { previousPeriod: bigint; stake: bigint } | undefined): void;
   /** The slash event that ended `period`, if any (see recordSlash). */
@@ -65,6 +70,7 @@ export function incrementPeriod(s: F1Store, val: string, tokens: bigint): { clos
   if (tokens > 0n) ratio = (c.rewards * RATIO_SCALE) / tokens;
   else unattributed = c.rewards;
   s.setHistorical(val, c.period, prev + ratio);
+  s.releaseHistorical(val, c.period - 1n); // no longer the current period's previous one
   s.setCurrent(val, { period: c.period + 1n, rewards: 0n });
   return { closed: c.period, unattributed };
 }
@@ -118,6 +124,7 @@ export function recordSlash(s: F1Store, val: string, tokensBefore: bigint, token
   const { closed, unattributed } = incrementPeriod(s, val, tokensBefore);
   s.setSlashEvent(val, closed, { tokensBefore, tokensAfter, previousPeriod: s.lastSlashPeriod(val), height });
   s.setLastSlashPeriod(val, closed);
+  s.retainHistorical(val, closed); // the slash event reads it (slash events are kept)
   return unattributed;
 }
 
@@ -126,8 +133,10 @@ export function recordSlash(s: F1Store, val: string, tokensBefore: bigint, token
  * start. After the change call `startDelegation` with the new stake.
  */
 export function withdraw(s: F1Store, del: string, val: string, tokens: bigint): bigint {
+  const st = s.starting(del, val);
   const r = pendingRewards(s, del, val, tokens);
   s.setStarting(del, val, undefined);
+  if (st !== undefined) s.releaseHistorical(val, st.previousPeriod);
   return r;
 }
 
@@ -135,6 +144,7 @@ export function withdraw(s: F1Store, del: string, val: string, tokens: bigint): 
 export function startDelegation(s: F1Store, del: string, val: string, stake: bigint): void {
   const c = mustCurrent(s, val);
   s.setStarting(del, val, { previousPeriod: c.period - 1n, stake });
+  s.retainHistorical(val, c.period - 1n);
 }
 
 function mustCurrent(s: F1Store, val: string): { period: bigint; rewards: bigint } {
@@ -144,9 +154,15 @@ function mustCurrent(s: F1Store, val: string): { period: bigint; rewards: bigint
 }
 
 /** An in-memory F1Store (tests; and the shape the keeper's state-backed one follows). */
-export function memoryF1Store(): F1Store {
+export function memoryF1Store(): F1Store & { historicalPeriods(val: string): bigint[] } {
   const cur = new Map<string, { period: bigint; rewards: bigint }>();
-  const hist = new Map<string, bigint>();
+  const hist = new Map<string, { ratio: bigint; refs: number }>();
+  const retain = (key: string, delta: number): void => {
+    const h = hist.get(key);
+    if (h === undefined) throw new Error(`no historical ratio ${key}`);
+    if (h.refs + delta <= 0) hist.delete(key);
+    else hist.set(key, { ratio: h.ratio, refs: h.refs + delta });
+  };
   const start = new Map<string, { previousPeriod: bigint; stake: bigint }>();
   const slashes = new Map<string, SlashEvent>();
   const lastSlash = new Map<string, bigint>();
@@ -157,8 +173,11 @@ export function memoryF1Store(): F1Store {
     setLastSlashPeriod: (v, p) => void lastSlash.set(v, p),
     current: (v) => cur.get(v),
     setCurrent: (v, c) => void cur.set(v, c),
-    historical: (v, p) => hist.get(`${v}/${p}`),
-    setHistorical: (v, p, r) => void hist.set(`${v}/${p}`, r),
+    historical: (v, p) => hist.get(`${v}/${p}`)?.ratio,
+    setHistorical: (v, p, r) => void hist.set(`${v}/${p}`, { ratio: r, refs: 1 }),
+    retainHistorical: (v, p) => retain(`${v}/${p}`, 1),
+    releaseHistorical: (v, p) => retain(`${v}/${p}`, -1),
+    historicalPeriods: (v) => [...hist.keys()].filter((k) => k.startsWith(`${v}/`)).map((k) => BigInt(k.slice(v.length + 1))).sort((a, b) => (a < b ? -1 : a > b ? 1 : 0)),
     starting: (d, v) => start.get(`${d}/${v}`),
     setStarting: (d, v, x) => void (x === undefined ? start.delete(`${d}/${v}`) : start.set(`${d}/${v}`, x)),
   };

@@ -99,7 +99,9 @@ export class DistributionKeeper {
         return { period: c.period, rewards: BigInt(c.rewards) };
       },
       setCurrent: (v, c) => store.set(currentKey(fromHex(v)), CurrentRewards.encode({ period: c.period, rewards: c.rewards.toString() }).finish()),
-      setHistorical: (v, p, r) => store.set(historicalKey(fromHex(v), p), HistoricalRatio.encode({ ratio: r.toString() }).finish()),
+      setHistorical: (v, p, r) => store.set(historicalKey(fromHex(v), p), HistoricalRatio.encode({ ratio: r.toString(), referenceCount: 1 }).finish()),
+      retainHistorical: (v, p) => this.addHistoricalRefs(store, fromHex(v), p, 1),
+      releaseHistorical: (v, p) => this.addHistoricalRefs(store, fromHex(v), p, -1),
       starting: (d, v) => {
         const raw = store.get(startingKey(fromHex(d), fromHex(v)));
         if (raw === undefined) return undefined;
@@ -228,6 +230,17 @@ export class DistributionKeeper {
     return a.commission;
   }
 
+  /** Adjusts a historical ratio's reference count; deletes it when no reference is left. */
+  private addHistoricalRefs(store: KVStore, val: Uint8Array, period: bigint, delta: number): void {
+    const key = historicalKey(val, period);
+    const raw = store.get(key);
+    if (raw === undefined) throw new Error(`missing historical ratio ${period} of ${toHex(val)}`);
+    const h = HistoricalRatio.decode(raw);
+    const refs = h.referenceCount + delta;
+    if (refs <= 0) store.delete(key);
+    else store.set(key, HistoricalRatio.encode({ ratio: h.ratio, referenceCount: refs }).finish());
+  }
+
   /** Read-only: a delegation's rewards now (what a withdrawal would pay). */
   pendingRewards(store: KVReader, del: Uint8Array, val: Uint8Array, v: Validator): bigint {
     const raw = store.get(startingKey(del, val));
@@ -246,7 +259,18 @@ export class DistributionKeeper {
     const unused = (): never => {
       throw new Error('read-only F1 view');
     };
-    const view: F1Store = { ...reader, current: unused, setCurrent: unused, setHistorical: unused, starting: unused, setStarting: unused, setSlashEvent: unused, setLastSlashPeriod: unused };
+    const view: F1Store = {
+      ...reader,
+      current: unused,
+      setCurrent: unused,
+      setHistorical: unused,
+      retainHistorical: unused,
+      releaseHistorical: unused,
+      starting: unused,
+      setStarting: unused,
+      setSlashEvent: unused,
+      setLastSlashPeriod: unused,
+    };
     return rewardsSince(view, hexOf(val), st.previousPeriod, BigInt(st.stake), now);
   }
 

@@ -13,6 +13,9 @@ import { toValoper } from '../staking/address.js';
 import { DEFAULT_STAKING_PARAMS } from '../staking/params.js';
 import { YEAR_SECONDS } from './awards.js';
 import { RATIO_SCALE } from './f1.js';
+import { HISTORICAL_PREFIX } from './keys.js';
+import { prefixRange } from '../../store/range.js';
+import { concat, readUint64BE } from '../../util/bytes.js';
 
 const CMT = 1_000_000n;
 let w: TestWallet;
@@ -87,5 +90,14 @@ describe('block awards and F1 rewards', () => {
     expect(c.balance(w.at(0).address) - opBefore).toBe(expectOperator + accounts.commission);
     expect(accounts.commission).toBeGreaterThanOrEqual(32_000_000n);
     expect(accounts.commission - 32_000_000n).toBeLessThan(100n);
+    // Of the periods closed so far (0 to 4), state keeps only the ratios still read: where the
+    // delegator restarted after its withdrawal, and where the operator did, which is also the
+    // current period's previous one.
+    const periods: bigint[] = [];
+    const prefix = concat(HISTORICAL_PREFIX, valAddr);
+    for await (const [key] of c.store.iterate(prefixRange(prefix))) periods.push(readUint64BE(key.subarray(prefix.length)));
+    const current = k.f1(c.store.branch()).current(Buffer.from(valAddr).toString('hex'))?.period ?? 0n;
+    expect(current).toBe(5n);
+    expect(periods).toEqual([3n, 4n]);
   });
 });

@@ -39,8 +39,14 @@ export interface CurrentRewards {
   rewards: string;
 }
 
+/**
+ * The cumulative ratio at the end of a period, and how many things still read it: the current
+ * period (its previous one), delegations starting there, slash events ending there. At zero it is
+ * deleted, as the SDK prunes its historical rewards.
+ */
 export interface HistoricalRatio {
   ratio: string;
+  referenceCount: number;
 }
 
 /**
@@ -504,13 +510,16 @@ export const CurrentRewards: MessageFns<CurrentRewards> = {
 };
 
 function createBaseHistoricalRatio(): HistoricalRatio {
-  return { ratio: "" };
+  return { ratio: "", referenceCount: 0 };
 }
 
 export const HistoricalRatio: MessageFns<HistoricalRatio> = {
   encode(message: HistoricalRatio, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
     if (message.ratio !== "") {
       writer.uint32(10).string(message.ratio);
+    }
+    if (message.referenceCount !== 0) {
+      writer.uint32(16).uint32(message.referenceCount);
     }
     return writer;
   },
@@ -536,6 +545,14 @@ export const HistoricalRatio: MessageFns<HistoricalRatio> = {
             message.ratio = reader.string();
             continue;
           }
+          case 2: {
+            if (tag !== 16) {
+              break;
+            }
+
+            message.referenceCount = reader.uint32();
+            continue;
+          }
         }
         if ((tag & 7) === 4 || tag === 0) {
           break;
@@ -549,13 +566,23 @@ export const HistoricalRatio: MessageFns<HistoricalRatio> = {
   },
 
   fromJSON(object: any): HistoricalRatio {
-    return { ratio: isSet(object.ratio) ? globalThis.String(object.ratio) : "" };
+    return {
+      ratio: isSet(object.ratio) ? globalThis.String(object.ratio) : "",
+      referenceCount: isSet(object.referenceCount)
+        ? globalThis.Number(object.referenceCount)
+        : isSet(object.reference_count)
+        ? globalThis.Number(object.reference_count)
+        : 0,
+    };
   },
 
   toJSON(message: HistoricalRatio): unknown {
     const obj: any = {};
     if (message.ratio !== "") {
       obj.ratio = message.ratio;
+    }
+    if (message.referenceCount !== 0) {
+      obj.referenceCount = Math.round(message.referenceCount);
     }
     return obj;
   },
@@ -566,6 +593,7 @@ export const HistoricalRatio: MessageFns<HistoricalRatio> = {
   fromPartial<I extends Exact<DeepPartial<HistoricalRatio>, I>>(object: I): HistoricalRatio {
     const message = createBaseHistoricalRatio();
     message.ratio = object.ratio ?? "";
+    message.referenceCount = object.referenceCount ?? 0;
     return message;
   },
 };
