@@ -31,18 +31,23 @@ export interface GenesisValidator {
   readonly zeroCommission?: boolean;
 }
 
-/** Staking messages and genesis for validators operated by `w`'s accounts (by index). */
-export function stakingHelpers(w: TestWallet) {
-  const valoper = (i: number): string => toValoper(parseAddress(w.at(i).address));
+/**
+ * Staking messages and genesis for validators operated by a wallet's accounts (by index). The
+ * wallet is read when a helper is called, so a test file can call this at its top level and make
+ * the wallet in beforeAll.
+ */
+export function stakingHelpers(wallet: () => TestWallet) {
+  const address = (i: number): string => wallet().at(i).address;
+  const valoper = (i: number): string => toValoper(parseAddress(address(i)));
   return {
     valoper,
     delegate: (i: number, v: number, amount: bigint) =>
-      anyMsg(S + 'MsgDelegate', stx.MsgDelegate, { delegatorAddress: w.at(i).address, validatorAddress: valoper(v), amount: coin(amount) }),
+      anyMsg(S + 'MsgDelegate', stx.MsgDelegate, { delegatorAddress: address(i), validatorAddress: valoper(v), amount: coin(amount) }),
     undelegate: (i: number, v: number, amount: bigint) =>
-      anyMsg(S + 'MsgUndelegate', stx.MsgUndelegate, { delegatorAddress: w.at(i).address, validatorAddress: valoper(v), amount: coin(amount) }),
+      anyMsg(S + 'MsgUndelegate', stx.MsgUndelegate, { delegatorAddress: address(i), validatorAddress: valoper(v), amount: coin(amount) }),
     redelegate: (i: number, from: number, to: number, amount: bigint) =>
       anyMsg(S + 'MsgBeginRedelegate', stx.MsgBeginRedelegate, {
-        delegatorAddress: w.at(i).address,
+        delegatorAddress: address(i),
         validatorSrcAddress: valoper(from),
         validatorDstAddress: valoper(to),
         amount: coin(amount),

@@ -29,18 +29,13 @@ let w: TestWallet;
 let chain: TestChain | undefined;
 beforeAll(async () => {
   w = await createTestWallet(6);
-  h = stakingHelpers(w);
 });
 afterEach(async () => {
   await chain?.close();
   chain = undefined;
 });
 
-let h: ReturnType<typeof stakingHelpers>;
-const valoper = (i: number) => h.valoper(i);
-const delegate = (i: number, v: number, amount: bigint) => h.delegate(i, v, amount);
-const undelegate = (i: number, v: number, amount: bigint) => h.undelegate(i, v, amount);
-const redelegate = (i: number, from: number, to: number, amount: bigint) => h.redelegate(i, from, to, amount);
+const { valoper, delegate, undelegate, redelegate, stakingGenesis } = stakingHelpers(() => w);
 const msg = anyMsg;
 const S = '/cosmos.staking.v1beta1.';
 const unjail = (valoperAddress: string) => msg('/cosmos.slashing.v1beta1.MsgUnjail', sltx.MsgUnjail, { validatorAddr: valoperAddress });
@@ -49,7 +44,7 @@ async function start(opts: { validators: number; inflationBps?: number; slashing
   const appState = {
     ...defaultAppState(w, {}),
     distribution: { params: { inflationBps: opts.inflationBps ?? 0, backupShareBps: 1000 } },
-    staking: h.stakingGenesis(
+    staking: stakingGenesis(
       Array.from({ length: opts.validators }, (_, op) => ({ op, bond: 100n * CMT, zeroCommission: opts.zeroCommission === true })),
       { unbondingTimeSeconds: UNBONDING },
     ),

@@ -19,24 +19,20 @@ let w: TestWallet;
 let chain: TestChain | undefined;
 beforeAll(async () => {
   w = await createTestWallet(6);
-  h = stakingHelpers(w);
 });
 afterEach(async () => {
   await chain?.close();
   chain = undefined;
 });
 
-let h: ReturnType<typeof stakingHelpers>;
-const valoper = (i: number) => h.valoper(i);
-const delegate = (i: number, v: number, amount: bigint) => h.delegate(i, v, amount);
-const undelegate = (i: number, v: number, amount: bigint) => h.undelegate(i, v, amount);
+const { valoper, delegate, undelegate, stakingGenesis } = stakingHelpers(() => w);
 
 async function start(validators: { op: number; bond: bigint }[], params: Partial<Params> = {}): Promise<TestChain> {
   const appState = {
     ...defaultAppState(w, {}),
     // No block awards here: the amounts below are staking's alone (distribution.test.ts has awards).
     distribution: { params: { inflationBps: 0, backupShareBps: 1000 } },
-    staking: h.stakingGenesis(validators, { unbondingTimeSeconds: UNBONDING, ...params }),
+    staking: stakingGenesis(validators, { unbondingTimeSeconds: UNBONDING, ...params }),
   };
   chain = await TestChain.start(w, { appState });
   return chain;
