@@ -38,6 +38,13 @@ export interface AbciApplication {
   processProposal(req: RequestProcessProposal): Promise<ResponseProcessProposal>;
   finalizeBlock(req: RequestFinalizeBlock): Promise<ResponseFinalizeBlock>;
   commit(): Promise<ResponseCommit>;
+  /**
+   * Optional, a hint: the txs of CheckTx (new, not recheck) requests queued on the mempool
+   * connection behind the one about to run, in order. Each still comes through checkTx, in
+   * order; the app may start work on them ahead (off its main thread) but must answer exactly as
+   * it would without the hint.
+   */
+  checkTxAhead?(txs: readonly Uint8Array[]): void;
   /** Optional; the server answers with empty/neutral responses when absent. */
   extendVote?(req: RequestExtendVote): Promise<ResponseExtendVote>;
   verifyVoteExtension?(req: RequestVerifyVoteExtension): Promise<ResponseVerifyVoteExtension>;

@@ -195,8 +195,9 @@ export function guardCallOrder(app: AbciApplication, logger: Logger): GuardedApp
   };
 
   // Optional methods stay absent when the app lacks them, so the server answers neutrally.
-  const { extendVote, verifyVoteExtension, listSnapshots, offerSnapshot, loadSnapshotChunk, applySnapshotChunk } =
+  const { checkTxAhead, extendVote, verifyVoteExtension, listSnapshots, offerSnapshot, loadSnapshotChunk, applySnapshotChunk } =
     app;
+  if (checkTxAhead) guarded.checkTxAhead = (txs) => checkTxAhead.call(app, txs);
   if (extendVote) {
     guarded.extendVote = (req) =>
       step(

@@ -3,9 +3,11 @@
 // are encoded as they complete and written in batches (one socket write when the request queue
 // runs empty, at a Flush, or when the batch is large), which keeps per-message overhead low when
 // CheckTx arrives thousands of times a second. A Flush is answered in sequence, so its response
-// always follows every earlier response on the wire.
+// always follows every earlier response on the wire. On the mempool connection, new CheckTx
+// requests queued behind the running one are shown to the app ahead (checkTxAhead), so it can
+// verify their signatures on other threads meanwhile; they still run one at a time, in order.
 import type { Socket } from 'node:net';
-import { Request, Response } from 'cosmjs-types/tendermint/abci/types';
+import { CheckTxType, Request, Response } from 'cosmjs-types/tendermint/abci/types';
 import type { AbciApplication } from './application.js';
 import { dispatchRequest, requestKind } from './dispatch.js';
 import type { RequestKind } from './dispatch.js';
@@ -29,6 +31,14 @@ const OUT_BATCH_BYTES = 64 * 1024;
 /** Pause reading when this many decoded requests wait; resume at the low mark. */
 const QUEUE_HIGH_WATER = 4096;
 const QUEUE_LOW_WATER = 1024;
+/**
+ * CheckTx look-ahead (AbciApplication.checkTxAhead): when fewer than AHEAD_REFILL requests that
+ * were already shown to the app wait before the next unseen one, and at least AHEAD_MIN unseen
+ * ones are queued, up to AHEAD_MAX of them are decoded and their txs shown to the app.
+ */
+const AHEAD_REFILL = 64;
+const AHEAD_MIN = 16;
+const AHEAD_MAX = 512;
 
 function roleOf(kind: RequestKind): ConnectionRole | undefined {
   switch (kind) {
@@ -64,9 +74,11 @@ export class AbciConnection {
   readonly #decoder: FrameDecoder;
   readonly #onClosed: ((conn: AbciConnection) => void) | undefined;
 
-  /** Decoded-but-unprocessed frames: #queue[#qHead..]. */
-  #queue: (Uint8Array | undefined)[] = [];
+  /** Unprocessed requests, #queue[#qHead..]: frames, or requests decoded early for the look-ahead. */
+  #queue: (Uint8Array | Request | undefined)[] = [];
   #qHead = 0;
+  /** #queue[..#aheadEnd] has been through the CheckTx look-ahead. */
+  #aheadEnd = 0;
   #running = false;
   #out: Uint8Array[] = [];
   #outBytes = 0;
@@ -95,6 +107,7 @@ export class AbciConnection {
       this.#socketClosed = true;
       this.#queue = [];
       this.#qHead = 0;
+      this.#aheadEnd = 0;
       this.#out = [];
       this.#logger.info('ABCI connection closed', { role: this.#role });
       this.#maybeFinish();
@@ -138,7 +151,8 @@ export class AbciConnection {
     this.#running = true;
     try {
       while (this.#qHead < this.#queue.length && !this.#gone) {
-        const frame = this.#queue[this.#qHead] as Uint8Array;
+        this.#lookAhead();
+        const frame = this.#queue[this.#qHead] as Uint8Array | Request;
         this.#queue[this.#qHead++] = undefined;
         const res = await this.#handle(frame);
         if (this.#gone) break;
@@ -156,13 +170,47 @@ export class AbciConnection {
     }
   }
 
-  async #handle(frame: Uint8Array): Promise<Response> {
+  /**
+   * Shows the app the txs of new CheckTx requests queued ahead (see AHEAD_REFILL), on the mempool
+   * connection. Their frames are decoded here once and kept decoded in the queue; a frame that
+   * does not decode is left for #handle to report in its turn.
+   */
+  #lookAhead(): void {
+    const app = this.#app;
+    if (app.checkTxAhead === undefined || this.#role !== 'mempool') return;
+    // Behind the request about to run (#queue[#qHead]), which runs as it is.
+    const from = Math.max(this.#aheadEnd, this.#qHead + 1);
+    if (from - this.#qHead > AHEAD_REFILL) return;
+    const to = Math.min(this.#queue.length, from + AHEAD_MAX);
+    if (to - from < AHEAD_MIN) return;
+    const txs: Uint8Array[] = [];
+    for (let i = from; i < to; i++) {
+      const frame = this.#queue[i];
+      if (!(frame instanceof Uint8Array)) continue;
+      let req: Request;
+      try {
+        req = Request.decode(frame);
+      } catch {
+        continue;
+      }
+      this.#queue[i] = req;
+      if (req.checkTx !== undefined && req.checkTx.type !== CheckTxType.RECHECK) txs.push(req.checkTx.tx);
+    }
+    this.#aheadEnd = to;
+    if (txs.length > 0) app.checkTxAhead(txs);
+  }
+
+  async #handle(frame: Uint8Array | Request): Promise<Response> {
     let req: Request;
-    try {
-      req = Request.decode(frame);
-    } catch (err) {
-      this.#logger.error('ABCI request could not be decoded', { role: this.#role, bytes: frame.length, err });
-      return { exception: { error: `malformed request: ${errorMessage(err)}` } };
+    if (frame instanceof Uint8Array) {
+      try {
+        req = Request.decode(frame);
+      } catch (err) {
+        this.#logger.error('ABCI request could not be decoded', { role: this.#role, bytes: frame.length, err });
+        return { exception: { error: `malformed request: ${errorMessage(err)}` } };
+      }
+    } else {
+      req = frame;
     }
     const kind = requestKind(req);
     if (kind !== undefined && this.#role !== 'consensus') this.#identify(kind);
@@ -237,8 +285,10 @@ export class AbciConnection {
     if (this.#qHead === this.#queue.length) {
       this.#queue = [];
       this.#qHead = 0;
+      this.#aheadEnd = 0;
     } else if (this.#qHead > 1024 && this.#qHead * 2 > this.#queue.length) {
       this.#queue = this.#queue.slice(this.#qHead);
+      this.#aheadEnd = Math.max(0, this.#aheadEnd - this.#qHead);
       this.#qHead = 0;
     }
   }

@@ -6,6 +6,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import {
+  CheckTxType,
   Request,
   ResponseApplySnapshotChunk_Result,
   ResponseCheckTx,
@@ -128,6 +129,43 @@ describe('ABCI server', () => {
     expect(responses).toHaveLength(2001);
     responses.slice(0, 2000).forEach((r, i) => expect(r.checkTx?.data[0]).toBe(i & 0xff));
     expect(responses[2000]?.flush).toEqual({});
+  });
+
+  it('shows the app the new CheckTx requests queued behind the running one, and still runs each in order', async () => {
+    const shown: number[][] = [];
+    const ran: number[] = [];
+    const hold = deferred();
+    const started = deferred();
+    const app = fakeApp({
+      checkTx: async (req) => {
+        const n = req.tx[0] ?? 0;
+        ran.push(n);
+        if (n === 1) {
+          started.resolve();
+          await hold.promise;
+        }
+        return ResponseCheckTx.fromPartial({ data: req.tx });
+      },
+      checkTxAhead: (txs) => shown.push(txs.map((t) => t[0] ?? 0)),
+    });
+    const { client } = await start(app);
+    // The first CheckTx names the connection's role (mempool); a few queued ones are not shown.
+    await client.callBatch([checkTx(0), checkTx(200), checkTx(201), flush]);
+    expect(shown).toEqual([]);
+    const recheck = (tx: number): Request => Request.fromPartial({ checkTx: { tx: Uint8Array.of(tx), type: CheckTxType.RECHECK } });
+    const reqs = [checkTx(1)];
+    for (let i = 2; i < 60; i++) reqs.push(i % 10 === 0 ? recheck(i) : checkTx(i));
+    reqs.push(flush);
+    const pending = client.callBatch(reqs);
+    await started.promise;
+    hold.resolve();
+    const responses = await pending;
+    // Shown once, behind request 1, rechecks left out; then every request ran in order.
+    const expected = [];
+    for (let i = 2; i < 60; i++) if (i % 10 !== 0) expected.push(i);
+    expect(shown).toEqual([expected]);
+    expect(ran).toEqual([0, 200, 201, ...Array.from({ length: 59 }, (_, i) => i + 1)]);
+    expect(responses.slice(0, 59).map((r) => r.checkTx?.data[0])).toEqual(Array.from({ length: 59 }, (_, i) => i + 1));
   });
 
   it('handles requests split at every byte across socket writes', async () => {

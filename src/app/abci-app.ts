@@ -42,6 +42,8 @@ import { toExecTxResult } from './tx-result.js';
 export const STORE_KEY_QUERY_PATH = '/store/key';
 export const APP_NAME = 'cybermiles';
 export const APP_PROTOCOL_VERSION = 1n;
+/** Fewer signatures than this among queued CheckTx requests are left to the ante, inline. */
+export const CHECK_AHEAD_MIN_BATCH = 16;
 
 export interface AppOptions {
   readonly logger: Logger;
@@ -171,11 +173,21 @@ export class CyberMilesApp implements AbciApplication {
 
   async checkTx(req: RequestCheckTx): Promise<ResponseCheckTx> {
     const mode = req.type === 1 ? 'recheck' : 'check';
-    // One signature is verified inline (by the ante): a round trip to a worker thread costs more.
+    // A signature not verified ahead (checkTxAhead) is verified inline by the ante.
     const o = await this.w.executor.execute(this.checkState, req.tx, this.nextBlock(), mode);
     if (o.code !== 0) this.log.debug('check tx refused', { code: o.code, codespace: o.codespace, log: o.log });
     // No data: CometBFT's broadcast_tx_sync shows it as hex, which CosmJS reads as base64.
     return { code: o.code, data: new Uint8Array(), log: o.log, info: '', gasWanted: o.gasWanted, gasUsed: o.gasUsed, events: [], codespace: o.codespace };
+  }
+
+  /**
+   * CheckTx requests queued behind the one running (see AbciApplication.checkTxAhead): their
+   * signatures are verified on worker threads while the main thread checks the txs before them.
+   * Only signers at their account's current sequence (one tx of a burst from one account), and
+   * only when there are enough to be worth a round trip to a worker.
+   */
+  checkTxAhead(txs: readonly Uint8Array[]): void {
+    void this.w.executor.verifyAhead(this.checkState, txs, this.chainId, { currentSequenceOnly: true, minBatch: CHECK_AHEAD_MIN_BATCH });
   }
 
   async prepareProposal(req: RequestPrepareProposal): Promise<ResponsePrepareProposal> {
@@ -212,9 +224,10 @@ export class CyberMilesApp implements AbciApplication {
     };
     const store = this.pendingGenesis ?? this.w.state.branch();
     const beginEvents = await this.beginBlock(store, block, { lastCommit: req.decidedLastCommit, misbehavior: req.misbehavior });
-    // Signatures not seen in CheckTx (a block from another proposer, a replay) are verified all
-    // at once on worker threads, against the state before the block; execution then finds them.
-    await this.w.executor.preverify(store, req.txs, this.chainId);
+    // Signatures not seen in CheckTx (a block from another proposer, a replay, a node catching
+    // up) are verified on worker threads, against the state before the block, in chunks while the
+    // block runs: each tx waits for its own chunk only (TxExecutor.verifyAhead).
+    void this.w.executor.verifyAhead(store, req.txs, this.chainId);
     const txResults = [];
     for (const tx of req.txs) txResults.push(toExecTxResult(await this.w.executor.execute(store, tx, block, 'finalize')));
     const { events, validatorUpdates } = await this.endBlock(store, block);

@@ -7,7 +7,7 @@ import { CommitStore } from '../store/commit-store.js';
 import { genesisAppState, initChainRequest, testNodes, type TestNode } from '../testing/app-fixture.js';
 import { createTestWallet, msgSendAny, signTx, type TestWallet } from '../testing/tx-fixture.js';
 import { TxRaw } from 'cosmjs-types/cosmos/tx/v1beta1/tx';
-import { inlineVerifier, type SigCheck, type SigVerifier } from '../tx/sig-verify-pool.js';
+import { SigVerifyPool, inlineVerifier, type SigCheck, type SigVerifier } from '../tx/sig-verify-pool.js';
 import { TxExecutor } from './tx-executor.js';
 
 const FUNDS = 1_000_000n;
@@ -99,6 +99,105 @@ describe('TxExecutor', () => {
     // Below the batch minimum, the ante verifies inline.
     await replacement.preverify(exec.state, [await transfer(0, 12n, 1n)], 'cybermiles-unit-1');
     expect(calls).toEqual([36]);
+  });
+});
+
+describe('TxExecutor.verifyAhead', () => {
+  const CHAIN = 'cybermiles-unit-1';
+  const block = { chainId: CHAIN, height: 2n, timeSeconds: 1n, timeNanos: 0, hash: new Uint8Array() };
+  let burst: Uint8Array[];
+  beforeAll(async () => {
+    // 3 accounts, 30 txs each: 90 signatures, every account's sequence 0 first.
+    burst = [];
+    for (let i = 0; i < 90; i++) burst.push(await transfer(i % 3, BigInt(Math.floor(i / 3)), 1n));
+  });
+
+  /** A verifier that records each call's size and answers when `release` is called (or at once). */
+  function gatedVerifier(gated: boolean): { verifier: SigVerifier; calls: number[]; release: () => void } {
+    const calls: number[] = [];
+    let open: () => void = () => undefined;
+    const gate = gated ? new Promise<void>((r) => (open = r)) : Promise.resolve();
+    const verifier: SigVerifier = {
+      verify: async (checks: readonly SigCheck[]) => {
+        calls.push(checks.length);
+        await gate;
+        return inlineVerifier.verify(checks);
+      },
+      close: () => Promise.resolve(),
+    };
+    return { verifier, calls, release: () => open() };
+  }
+
+  it('sends the signatures in chunks, a tx never split across two', async () => {
+    const exec = wiring(await startedNode());
+    const { verifier, calls } = gatedVerifier(false);
+    await exec.executor.withVerifier(verifier).verifyAhead(exec.state, burst, CHAIN);
+    expect(calls).toEqual([64, 26]);
+  });
+
+  it('with currentSequenceOnly, verifies one tx per account of a burst, and nothing below the minimum', async () => {
+    const exec = wiring(await startedNode());
+    const { verifier, calls } = gatedVerifier(false);
+    const ahead = exec.executor.withVerifier(verifier);
+    await ahead.verifyAhead(exec.state, burst, CHAIN, { currentSequenceOnly: true, minBatch: 16 });
+    expect(calls).toEqual([]);
+    await ahead.verifyAhead(exec.state, burst, CHAIN, { currentSequenceOnly: true, minBatch: 1 });
+    expect(calls).toEqual([3]);
+  });
+
+  it('a tx waits for its own chunk, then runs without verifying again', async () => {
+    const exec = wiring(await startedNode());
+    const { verifier, calls, release } = gatedVerifier(true);
+    const ahead = exec.executor.withVerifier(verifier);
+    const all = ahead.verifyAhead(exec.state, burst, CHAIN);
+    let done = false;
+    const first = ahead.execute(exec.state.branch(), burst[0] as Uint8Array, block, 'check').then((o) => {
+      done = true;
+      return o;
+    });
+    await new Promise((r) => setTimeout(r, 20));
+    expect(done).toBe(false);
+    release();
+    expect((await first).code).toBe(0);
+    await all;
+    expect(calls).toEqual([64, 26]);
+    // Known now: a second look finds nothing to verify.
+    await ahead.verifyAhead(exec.state, burst, CHAIN);
+    expect(calls).toEqual([64, 26]);
+  });
+
+  it('with a worker pool, txs run at once, sharing the chunk with the worker; bad signatures are still refused', async () => {
+    const exec = wiring(await startedNode());
+    const pool = new SigVerifyPool(1);
+    try {
+      const ahead = exec.executor.withVerifier(pool);
+      const bad = withBadSignature(burst[3] as Uint8Array);
+      const txs = [burst[0] as Uint8Array, burst[1] as Uint8Array, burst[2] as Uint8Array, bad, ...burst.slice(4, 60)];
+      const all = ahead.verifyAhead(exec.state, txs, CHAIN);
+      const state = exec.state.branch();
+      const codes: number[] = [];
+      for (const tx of txs.slice(0, 45)) codes.push((await ahead.execute(state, tx, block, 'check')).code);
+      await all;
+      // Accounts 1 and 2 pass with sequences 0..14; account 0 passes its sequence 0, its bad tx
+      // (sequence 1) is refused, and its later ones then fail on their sequence.
+      expect(codes.filter((c) => c === 4)).toHaveLength(1);
+      expect(codes[3]).toBe(4);
+      expect(codes.filter((c) => c === 0)).toHaveLength(31);
+    } finally {
+      await pool.close();
+    }
+  });
+
+  it('a verifier that fails changes nothing: the ante verifies, and a bad signature is still refused', async () => {
+    const exec = wiring(await startedNode());
+    const broken: SigVerifier = { verify: () => Promise.reject(new Error('worker gone')), close: () => Promise.resolve() };
+    const ahead = exec.executor.withVerifier(broken);
+    const bad = withBadSignature(burst[0] as Uint8Array);
+    const txs = [bad, ...burst.slice(1, 40)];
+    await ahead.verifyAhead(exec.state, txs, CHAIN);
+    const state = exec.state.branch();
+    expect((await ahead.execute(state, bad, block, 'check')).code).toBe(4);
+    expect((await ahead.execute(state, burst[1] as Uint8Array, block, 'check')).code).toBe(0);
   });
 });
 

@@ -32,11 +32,33 @@ import { failure, isChainError, type TxOutcome } from './tx-result.js';
  */
 export const DECODE_CACHE_SIZE = 16_384;
 
-/** Fewer signatures than this to verify ahead are left to the ante (see preverify). */
+/** Fewer signatures than this to verify ahead are left to the ante (see verifyAhead). */
 export const PREVERIFY_MIN_BATCH = 32;
+
+/**
+ * Signatures per message to the verifier when verifying ahead. The first chunk comes back (and its
+ * txs can run) while later ones are still being verified, so execution and verification overlap.
+ */
+export const AHEAD_CHUNK = 64;
+
+export interface AheadOptions {
+  /** Fewer signatures than this in all are left to the ante (default PREVERIFY_MIN_BATCH). */
+  readonly minBatch?: number;
+  /**
+   * Only signers whose sequence is their account's current one. For CheckTx requests queued
+   * behind the current one: of a burst from one account (a flood) one tx is verified ahead, and
+   * the rest wait for the ante, whose fee policy runs before any verification.
+   */
+  readonly currentSequenceOnly?: boolean;
+}
 
 export class TxExecutor {
   readonly #decoded = new Map<string, DecodedTx>();
+  /**
+   * Verifications started ahead (verifyAhead) and not yet settled, by decoded tx: a chunk to wait
+   * for, or a function that settles the tx's signatures at once (a shared job).
+   */
+  readonly #ahead = new WeakMap<DecodedTx, Promise<void> | (() => void)>();
 
   constructor(
     private readonly lookup: MsgLookup,
@@ -51,14 +73,16 @@ export class TxExecutor {
   }
 
   /**
-   * Verifies, on the verifier's threads, the signatures the ante would verify when the txs run
-   * against `state`, and remembers the results; the ante then finds them known. Only work moves:
-   * undecodable txs are skipped, and anything not verified here the ante verifies itself. Fewer
+   * Starts verifying, on the verifier's threads, the signatures the ante would verify when `txs`
+   * run against `state`, in chunks of AHEAD_CHUNK; execution of a tx waits for its chunk only
+   * (executeDecoded). Only work moves: undecodable txs are skipped, a chunk the verifier fails on
+   * is dropped, and whatever is not known verified when a tx runs the ante verifies itself. Fewer
    * than `minBatch` signatures are left to the ante: a round trip to a worker thread costs more
-   * than verifying a few inline.
+   * than verifying a few inline. The promise settles when every chunk has (it never rejects).
    */
-  async preverify(state: KVReader, txs: readonly Uint8Array[], chainId: string, minBatch = PREVERIFY_MIN_BATCH): Promise<void> {
-    const pending: PendingSignature[] = [];
+  verifyAhead(state: KVReader, txs: readonly Uint8Array[], chainId: string, opts: AheadOptions = {}): Promise<void> {
+    const groups: { tx: DecodedTx; sigs: PendingSignature[] }[] = [];
+    let total = 0;
     for (const bytes of txs) {
       let tx: DecodedTx;
       try {
@@ -66,10 +90,69 @@ export class TxExecutor {
       } catch {
         continue;
       }
-      for (const p of signaturesToVerify(state, tx, chainId, this.ante)) pending.push(p);
+      if (this.#ahead.has(tx)) continue;
+      const sigs = signaturesToVerify(state, tx, chainId, this.ante, opts.currentSequenceOnly === true);
+      if (sigs.length === 0) continue;
+      groups.push({ tx, sigs });
+      total += sigs.length;
     }
-    if (pending.length === 0 || pending.length < minBatch) return;
-    recordVerified(pending, await this.verifier.verify(pending), this.ante);
+    if (total === 0 || total < (opts.minBatch ?? PREVERIFY_MIN_BATCH)) return Promise.resolve();
+    const chunks: Promise<void>[] = [];
+    let chunk: PendingSignature[] = [];
+    let chunkTxs: DecodedTx[] = [];
+    const send = (): void => {
+      chunks.push(this.#verifyChunk(chunk, chunkTxs));
+      chunk = [];
+      chunkTxs = [];
+    };
+    // A tx's signatures stay in one chunk, so a tx waits for one chunk.
+    for (const { tx, sigs } of groups) {
+      for (const s of sigs) chunk.push(s);
+      chunkTxs.push(tx);
+      if (chunk.length >= AHEAD_CHUNK) send();
+    }
+    if (chunk.length > 0) send();
+    return Promise.all(chunks).then(() => undefined);
+  }
+
+  /**
+   * One chunk of verifyAhead. With a verifier that shares its jobs (SigVerifyPool), a tx that
+   * runs before the worker reached its signatures takes them and verifies them on this thread,
+   * so execution never waits for the worker; otherwise it waits for the chunk.
+   */
+  #verifyChunk(pending: PendingSignature[], members: readonly DecodedTx[]): Promise<void> {
+    const job = this.verifier.start?.(pending);
+    if (job !== undefined) {
+      for (const tx of members) {
+        this.#ahead.set(tx, () => {
+          this.#ahead.delete(tx);
+          pending.forEach((p, i) => {
+            if (p.tx === tx) recordVerified([p], [job.take(i)], this.ante);
+          });
+        });
+      }
+      return job.done.then((answers) => {
+        pending.forEach((p, i) => {
+          const valid = answers[i];
+          if (valid !== undefined) recordVerified([p], [valid], this.ante);
+        });
+        for (const tx of members) this.#ahead.delete(tx);
+      });
+    }
+    const done = this.verifier.verify(pending).then(
+      (valid) => recordVerified(pending, valid, this.ante),
+      () => undefined, // the ante verifies these itself
+    );
+    const settled = done.then(() => {
+      for (const tx of members) if (this.#ahead.get(tx) === settled) this.#ahead.delete(tx);
+    });
+    for (const tx of members) this.#ahead.set(tx, settled);
+    return settled;
+  }
+
+  /** verifyAhead for a whole batch, awaited. */
+  preverify(state: KVReader, txs: readonly Uint8Array[], chainId: string, minBatch = PREVERIFY_MIN_BATCH): Promise<void> {
+    return this.verifyAhead(state, txs, chainId, { minBatch });
   }
 
   decode(bytes: Uint8Array): DecodedTx {
@@ -102,6 +185,10 @@ export class TxExecutor {
   }
 
   async executeDecoded(parent: CacheStore, tx: DecodedTx, block: BlockInfo, mode: ExecMode): Promise<TxOutcome> {
+    // Its signatures are being verified ahead: wait for them rather than verify them again.
+    const ahead = this.#ahead.get(tx);
+    if (typeof ahead === 'function') ahead();
+    else if (ahead !== undefined) await ahead;
     const meter: GasMeter = mode === 'simulate' ? new InfiniteGasMeter() : new LimitedGasMeter(tx.gasLimit);
     const anteLayer = parent.branch();
     const anteEvents = new EventManager();

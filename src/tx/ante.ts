@@ -58,9 +58,10 @@ export interface PendingSignature extends SigCheck {
  * with an account and a public key (on the account or in the tx) and a 64-byte low-S signature,
  * not yet known valid or invalid. Used to verify them ahead (on worker threads, a whole block at
  * once); anything this gets wrong (an account created earlier in the same block, say) the ante
- * finds not yet verified and checks itself.
+ * finds not yet verified and checks itself. With `currentSequenceOnly`, signers whose sequence is
+ * not their account's current one are left out (see AheadOptions).
  */
-export function signaturesToVerify(state: KVReader, tx: DecodedTx, chainId: string, deps: AnteDeps): PendingSignature[] {
+export function signaturesToVerify(state: KVReader, tx: DecodedTx, chainId: string, deps: AnteDeps, currentSequenceOnly = false): PendingSignature[] {
   const out: PendingSignature[] = [];
   const memo = verifiedIn.get(tx);
   for (const [i, signer] of tx.signers.entries()) {
@@ -77,6 +78,7 @@ export function signaturesToVerify(state: KVReader, tx: DecodedTx, chainId: stri
     const account = deps.auth.getAccount(state, address);
     const pubKey = account?.pubKey ?? signer.pubKey;
     if (account === undefined || pubKey === undefined || !isValidPubKey(pubKey)) continue;
+    if (currentSequenceOnly && signer.sequence !== account.sequence) continue;
     const context = verifiedContext(chainId, account.accountNumber, pubKey);
     const digest = signDocDigest(tx, chainId, account.accountNumber);
     const cacheKey = SignatureCache.key(digest, signer.signature, pubKey);

@@ -48,6 +48,24 @@ describe('SigVerifyPool', () => {
     expect(await pool.verify([])).toEqual([]);
   });
 
+  it('shares a job: the caller takes checks the worker has not reached, and no check is answered twice', async () => {
+    const checks = Array.from({ length: 200 }, (_, i) => check(i, i % 7 !== 3));
+    const expected = checks.map((c) => verifySecp256k1(c.signature, c.digest, c.pubKey));
+    const job = pool.start(checks);
+    // The caller takes the last checks at once, the worker has begun at the front.
+    const taken = new Map<number, boolean>();
+    for (let i = 199; i >= 150; i--) taken.set(i, job.take(i));
+    const answers = await job.done;
+    for (const [i, valid] of taken) expect(valid).toBe(expected[i]);
+    answers.forEach((a, i) => {
+      if (a !== undefined) expect(a).toBe(expected[i]);
+    });
+    // Every check was answered by the worker or taken by the caller (or both read the worker's answer).
+    for (let i = 0; i < 200; i++) expect(answers[i] !== undefined || taken.has(i)).toBe(true);
+    // Taking after the worker is through gives its answer.
+    expect(checks.map((_, i) => job.take(i))).toEqual(expected);
+  });
+
   it('does not keep a process alive when idle', () => {
     const dir = mkdtempSync(join(tmpdir(), 'cybermiles-pool-'));
     try {

@@ -26,28 +26,67 @@ export interface SigCheck {
 export interface SigVerifier {
   /** Whether each signature is valid, in order. */
   verify(checks: readonly SigCheck[]): Promise<boolean[]>;
+  /**
+   * Optional: starts verifying `checks` on another thread, as a job the caller can share (see
+   * VerifyJob). Verifiers without it are used through `verify` only.
+   */
+  start?(checks: readonly SigCheck[]): VerifyJob;
   close(): Promise<void>;
 }
+
+/**
+ * Checks being verified on a worker thread, shared with the calling thread: the worker takes them
+ * one by one, in order, and the caller may take any it needs before the worker reaches it, so
+ * neither waits on the other and no check is verified twice.
+ */
+export interface VerifyJob {
+  /** Check i's answer now: verified on this thread if the worker has not taken it, else the worker's (waiting for it if still running). */
+  take(i: number): boolean;
+  /** Settles when the worker is through; the answers it gave, by index (undefined where the caller took the check). Never rejects. */
+  readonly done: Promise<(boolean | undefined)[]>;
+}
+
+/** A check's state in a job's shared array. */
+const FREE = 0;
+const WORKER = 1;
+const VALID = 2;
+const INVALID = 3;
+const CALLER = 4;
+/** How long `take` waits for a check the worker holds before verifying it itself (a dead worker). */
+const TAKE_WAIT_MS = 2_000;
 
 const WORKER_SOURCE = `
 const { parentPort, workerData } = require('node:worker_threads');
 const lib = require(workerData.binding);
+const FREE = ${FREE}, WORKER = ${WORKER}, VALID = ${VALID}, INVALID = ${INVALID};
+const verify = (m, i) => {
+  try {
+    return lib.ecdsaVerify(m.sigs.subarray(i * 64, i * 64 + 64), m.digests.subarray(i * 32, i * 32 + 32), m.keys.subarray(i * 33, i * 33 + 33));
+  } catch {
+    return false;
+  }
+};
 parentPort.on('message', (m) => {
   const n = m.n;
-  const ok = new Uint8Array(n);
-  for (let i = 0; i < n; i++) {
-    try {
-      ok[i] = lib.ecdsaVerify(m.sigs.subarray(i * 64, i * 64 + 64), m.digests.subarray(i * 32, i * 32 + 32), m.keys.subarray(i * 33, i * 33 + 33)) ? 1 : 0;
-    } catch {
-      ok[i] = 0;
+  if (m.state !== undefined) {
+    // A shared job: take each check still free, publish its answer, wake a caller waiting on it.
+    const state = new Int32Array(m.state);
+    for (let i = 0; i < n; i++) {
+      if (Atomics.compareExchange(state, i, FREE, WORKER) !== FREE) continue;
+      Atomics.store(state, i, verify(m, i) ? VALID : INVALID);
+      Atomics.notify(state, i);
     }
+    parentPort.postMessage({ id: m.id });
+    return;
   }
+  const ok = new Uint8Array(n);
+  for (let i = 0; i < n; i++) ok[i] = verify(m, i) ? 1 : 0;
   parentPort.postMessage({ id: m.id, ok }, [ok.buffer]);
 });
 `;
 
 interface Pending {
-  readonly resolve: (ok: Uint8Array) => void;
+  readonly resolve: (ok: Uint8Array | undefined) => void;
   readonly reject: (e: Error) => void;
 }
 
@@ -59,7 +98,7 @@ class PoolWorker {
 
   constructor(binding: string) {
     this.#worker = new Worker(WORKER_SOURCE, { eval: true, workerData: { binding } });
-    this.#worker.on('message', (m: { id: number; ok: Uint8Array }) => {
+    this.#worker.on('message', (m: { id: number; ok?: Uint8Array }) => {
       const p = this.#pending.get(m.id);
       this.#pending.delete(m.id);
       if (this.#pending.size === 0) this.#worker.unref();
@@ -82,6 +121,15 @@ class PoolWorker {
   }
 
   run(checks: readonly SigCheck[]): Promise<Uint8Array> {
+    return this.#post(checks, undefined).then((ok) => ok ?? new Uint8Array(checks.length));
+  }
+
+  /** Posts a shared job over `state` (see VerifyJob); resolves when the worker is through with it. */
+  runShared(checks: readonly SigCheck[], state: SharedArrayBuffer): Promise<void> {
+    return this.#post(checks, state).then(() => undefined);
+  }
+
+  #post(checks: readonly SigCheck[], state: SharedArrayBuffer | undefined): Promise<Uint8Array | undefined> {
     if (this.#failed !== undefined) return Promise.reject(this.#failed);
     const n = checks.length;
     const sigs = new Uint8Array(n * 64);
@@ -93,11 +141,11 @@ class PoolWorker {
       keys.set(c.pubKey, i * 33);
     });
     const id = this.#nextId++;
-    return new Promise<Uint8Array>((resolve, reject) => {
+    return new Promise<Uint8Array | undefined>((resolve, reject) => {
       // Keep the process alive while an answer is due (the worker is unref'd when idle).
       if (this.#pending.size === 0) this.#worker.ref();
       this.#pending.set(id, { resolve, reject });
-      this.#worker.postMessage({ id, n, sigs, digests, keys }, [sigs.buffer, digests.buffer, keys.buffer]);
+      this.#worker.postMessage({ id, n, sigs, digests, keys, state }, [sigs.buffer, digests.buffer, keys.buffer]);
     });
   }
 
@@ -127,6 +175,32 @@ export class SigVerifyPool implements SigVerifier {
     return parts.flatMap((p) => [...p].map((x) => x === 1));
   }
 
+  /**
+   * A shared job on the least busy worker. If the worker fails, the caller takes every check the
+   * worker had not answered (`take` verifies it inline) and `done` resolves with what it had.
+   */
+  start(checks: readonly SigCheck[]): VerifyJob {
+    const state = new Int32Array(new SharedArrayBuffer(4 * checks.length));
+    const w = this.#workers.reduce((a, b) => (b.load < a.load ? b : a));
+    const answers = (): (boolean | undefined)[] => Array.from(state, (s) => (s === VALID ? true : s === INVALID ? false : undefined));
+    const done = w.runShared(checks, state.buffer as SharedArrayBuffer).then(answers, answers);
+    return {
+      done,
+      take: (i) => {
+        const c = checks[i];
+        if (c === undefined) throw new RangeError(`no check ${i} in this job`);
+        const was = Atomics.compareExchange(state, i, FREE, CALLER);
+        if (was === FREE || was === CALLER) return verifySecp256k1(c.signature, c.digest, c.pubKey);
+        // The worker has it: one verification, so block until its answer is published. A worker
+        // that died on it never publishes: after a while, verify here.
+        const deadline = performance.now() + TAKE_WAIT_MS;
+        while (Atomics.load(state, i) === WORKER && performance.now() < deadline) Atomics.wait(state, i, WORKER, 50);
+        const now = Atomics.load(state, i);
+        return now === WORKER ? verifySecp256k1(c.signature, c.digest, c.pubKey) : now === VALID;
+      },
+    };
+  }
+
   async close(): Promise<void> {
     await Promise.all(this.#workers.map((w) => w.terminate()));
   }
@@ -141,14 +215,15 @@ export const inlineVerifier: SigVerifier = {
 let shared: SigVerifier | undefined;
 
 /**
- * The process-wide verifier: a pool of one thread per core (CYBERMILES_SIG_THREADS overrides;
+ * The process-wide verifier: a pool of one thread per core but one (CYBERMILES_SIG_THREADS overrides;
  * 0 verifies inline). The JS fallback of the secp256k1 package is not loaded in workers: without
  * the native binding, verification stays inline.
  */
 export function sharedSigVerifier(): SigVerifier {
   if (shared !== undefined) return shared;
   const env = process.env['CYBERMILES_SIG_THREADS'];
-  const threads = env === undefined || env === '' ? availableParallelism() : Number(env);
+  // One core is left to the main thread, which executes while the workers verify ahead.
+  const threads = env === undefined || env === '' ? Math.max(1, availableParallelism() - 1) : Number(env);
   shared = !secp256k1IsNative || !Number.isInteger(threads) || threads <= 0 ? inlineVerifier : new SigVerifyPool(threads);
   return shared;
 }

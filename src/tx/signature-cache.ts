@@ -3,7 +3,7 @@
 // that the ante does not verify them a second time. Validity is a pure function of (digest,
 // signature, pubkey), so the cache cannot change any result; it only saves work. Bounded, oldest
 // entries dropped first.
-import { sha256 } from './hash.js';
+import { latin1 } from '../store/bytes.js';
 
 function addBounded(set: Set<string>, key: string, capacity: number): void {
   if (set.size >= capacity) {
@@ -23,7 +23,8 @@ export class SignatureCache {
     all.set(digest, 0);
     all.set(sig, digest.length);
     all.set(pubkey, digest.length + sig.length);
-    return Buffer.from(sha256(all)).toString('base64');
+    // The bytes themselves (129 of them) as a latin1 string: exact, and cheaper than a digest.
+    return latin1(all);
   }
 
   has(key: string): boolean {
