@@ -925,8 +925,9 @@ function markdown(
   const rows: string[][] = [];
   const cpuOf = (procs: Record<string, number>): string => {
     const app = Object.entries(procs).find(([k]) => k.endsWith('app'))?.[1];
+    const main = Object.entries(procs).find(([k]) => k.endsWith('app main thread'))?.[1];
     const comet = Object.entries(procs).find(([k]) => k.includes('cometbft'))?.[1];
-    return app === undefined ? `${comet ?? '?'} %` : `${app} / ${comet ?? '?'} %`;
+    return app === undefined ? `${comet ?? '?'} %` : `${app} (${main ?? '?'}) / ${comet ?? '?'} %`;
   };
   const sweepRow = (label: string, sw: SweepResult | undefined): void => {
     if (sw === undefined) return;
@@ -944,6 +945,7 @@ function markdown(
   const phaseRow = (label: string, p: PhaseResult | undefined): void => {
     if (p === undefined) return;
     const app = Object.entries(p.processes).find(([k]) => k.endsWith('app'))?.[1];
+    const main = Object.entries(p.processes).find(([k]) => k.endsWith('app main thread'))?.[1];
     const comet = Object.entries(p.processes).find(([k]) => k.includes('cometbft'))?.[1];
     rows.push([
       label,
@@ -951,7 +953,11 @@ function markdown(
       `${fmt(p.latency.p50Ms, ' ms')} / ${fmt(p.latency.p99Ms, ' ms')}`,
       fmt(p.rate?.blockIntervalMedianMs, ' ms'),
       app === undefined ? (comet === undefined ? 'n/a' : `${comet.rssEndMiB} MiB (one process)`) : `${app.rssEndMiB} / ${comet?.rssEndMiB ?? '?'} MiB`,
-      app === undefined ? (comet === undefined ? 'n/a' : `${comet.cpuPercentOfCore} %`) : `${app.cpuPercentOfCore} / ${comet?.cpuPercentOfCore ?? '?'} %`,
+      app === undefined
+        ? comet === undefined
+          ? 'n/a'
+          : `${comet.cpuPercentOfCore} %`
+        : `${app.cpuPercentOfCore} (${main?.cpuPercentOfCore ?? '?'}) / ${comet?.cpuPercentOfCore ?? '?'} %`,
     ]);
   };
   sweepRow('CyberMiles, highest rate kept up with (sweep)', ours.sweep);
@@ -971,7 +977,7 @@ function markdown(
       `timeout_commit ${BLOCK_INTERVAL}, mempool size ${String(COMET_SETTINGS[0]?.[2])}, recheck ${String(COMET_SETTINGS[2]?.[2])}; ${VALIDATORS} validator(s); ` +
       `txs: signed MsgSend of ~${ours.avgTxBytes} bytes (kvstore: key=value of the same size).`,
     '',
-    '| run | committed (successful) | latency p50 / p99 | block interval | RSS app / CometBFT | CPU app / CometBFT (% of a core) |',
+    '| run | committed (successful) | latency p50 / p99 | block interval | RSS app / CometBFT | CPU app (its main thread) / CometBFT (% of a core) |',
     '| --- | ---: | ---: | ---: | ---: | ---: |',
     ...rows.map((r) => `| ${r.join(' | ')} |`),
     '',

@@ -14,10 +14,10 @@ export function rssMiB(pid: number): number | undefined {
   }
 }
 
-/** CPU seconds used so far (user + system, all threads). */
-export function cpuSeconds(pid: number): number | undefined {
+/** CPU seconds used so far (user + system): all threads, or only thread `tid` of the process. */
+export function cpuSeconds(pid: number, tid?: number): number | undefined {
   try {
-    const text = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    const text = readFileSync(tid === undefined ? `/proc/${pid}/stat` : `/proc/${pid}/task/${tid}/stat`, 'utf8');
     // Fields after the command name (which may hold spaces) start after the last ')'.
     const fields = text.slice(text.lastIndexOf(')') + 2).split(' ');
     // fields[0] is field 3 (state); utime is field 14, stime field 15.
@@ -59,6 +59,15 @@ export class ProcSampler {
       const c = cpuSeconds(p.pid);
       if (r !== undefined) rss.set(p.role, r);
       if (c !== undefined) cpu.set(p.role, c);
+      // A Node app's main thread (its thread id is the pid) apart from its worker threads: the
+      // event loop is where ABCI requests are served one at a time.
+      if (p.role.endsWith(' app')) {
+        const main = cpuSeconds(p.pid, p.pid);
+        if (r !== undefined && main !== undefined) {
+          rss.set(`${p.role} main thread`, r);
+          cpu.set(`${p.role} main thread`, main);
+        }
+      }
     }
     const s = { t: performance.now(), rss, cpu };
     this.samples.push(s);

@@ -11,6 +11,7 @@ import { CheckTxType, Request, Response } from 'cosmjs-types/tendermint/abci/typ
 import type { AbciApplication } from './application.js';
 import { dispatchRequest, requestKind } from './dispatch.js';
 import type { RequestKind } from './dispatch.js';
+import { encodeFinalizeBlockResponse } from './finalize-block-encoding.js';
 import { FrameDecoder, frameParts } from './framing.js';
 import type { Logger } from '../util/logger.js';
 
@@ -240,7 +241,8 @@ export class AbciConnection {
   #append(res: Response): void {
     let bytes: Uint8Array;
     try {
-      bytes = Response.encode(res).finish();
+      // FinalizeBlock's answer is large (every tx's events); it has an encoder of its own.
+      bytes = res.finalizeBlock !== undefined ? encodeFinalizeBlockResponse(res.finalizeBlock) : Response.encode(res).finish();
     } catch (err) {
       this.#logger.error('ABCI response could not be encoded', {
         err,

@@ -91,6 +91,8 @@ export class CyberMilesApp implements AbciApplication {
   private chainId = '';
   private maxBlockGas = -1n;
   private lastBlockTime = { seconds: 0n, nanos: 0 };
+  /** The first Info (the handshake) is logged at info level, later ones (RPC polling) at debug. */
+  private infoLogged = false;
   private checkState: CacheStore;
   /** InitChain's writes, committed together with the first block. */
   private pendingGenesis: CacheStore | undefined;
@@ -131,7 +133,11 @@ export class CyberMilesApp implements AbciApplication {
   }
 
   async info(req: RequestInfo): Promise<ResponseInfo> {
-    this.log.info('info', { cometbft: req.version, height: this.w.state.lastHeight, appHash: this.w.state.lastAppHash });
+    // CometBFT's handshake asks once; RPC clients polling abci_info ask many times a second.
+    const fields = { cometbft: req.version, height: this.w.state.lastHeight, appHash: this.w.state.lastAppHash };
+    if (this.infoLogged) this.log.debug('info', fields);
+    else this.log.info('info', fields);
+    this.infoLogged = true;
     return {
       data: APP_NAME,
       version: this.opts.version,
