@@ -22,6 +22,7 @@
 //   --pairs N, --mix-transfer-rate R   escrow mix: buyer/seller pairs (300), transfers beside them (1000/s)
 //   --concurrency C, --batch B         HTTP connections (256) and txs per JSON-RPC batch (4)
 //   --recheck false, --mempool-size N  CometBFT mempool settings for both chains (true, 50000)
+//   --abci unix         CometBFT reaches our app over a unix socket instead of loopback TCP
 // Figures only, no assertions. Machines are shared and noisy: compare ratios within one run.
 import { execFileSync, spawnSync } from 'node:child_process';
 import { copyFileSync, mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
@@ -94,6 +95,7 @@ const { values: args } = parseArgs({
     'gas-limit': { type: 'string' },
     'flood-txs': { type: 'string' },
     'comet-pprof': { type: 'boolean' },
+    abci: { type: 'string' },
     phases: { type: 'string' },
     'sweep-step': { type: 'string' },
     'sweep-from': { type: 'string' },
@@ -155,6 +157,8 @@ const PLENTY_OF_FREE_TXS = {
 const FUNDS = '1000000000000';
 const balancesOf = (keys: readonly BenchKey[]): { address: string; coins: { denom: string; amount: string }[] }[] =>
   keys.map((k) => ({ address: k.address, coins: [{ denom: 'ucmt', amount: FUNDS }] }));
+
+const partText = (p: readonly [number, number] | null): string => (p === null ? 'n/a' : `${p[0]}/${p[1]}`);
 
 function log(msg: string): void {
   process.stderr.write(`[bench ${new Date().toISOString().slice(11, 19)}] ${msg}\n`);
@@ -274,7 +278,9 @@ async function analyse(
   };
   log(
     `${name}: ${result.rate?.successfulTxPerSec ?? '?'} tx/s committed (ok), p50 ${latency.p50Ms} ms, p99 ${latency.p99Ms} ms, ` +
-      `block interval ${result.rate?.blockIntervalMedianMs ?? '?'} ms, refused ${result.refusedAtCheckTx}, not committed ${latency.notCommitted}`,
+      `block interval ${result.rate?.blockIntervalMedianMs ?? '?'} ms, refused ${result.refusedAtCheckTx}, not committed ${latency.notCommitted}; ` +
+      `p50/p99 ms waiting for a connection ${partText(latency.parts.queuedMs)}, broadcast_tx_sync ${partText(latency.parts.checkTxMs)}, ` +
+      `then to commit ${partText(latency.parts.toCommitMs)}`,
   );
   return result;
 }
@@ -716,6 +722,7 @@ async function runOurs(dir: string): Promise<OurRun> {
     balances: balancesOf([...transferKeys, ...buyers, ...sellers]),
     ...(profileDir === undefined ? {} : { cpuProfileDir: profileDir }),
     ...(args['heap-snapshot'] === undefined ? {} : { heapSnapshotDir: args['heap-snapshot'] }),
+    abciUnixSocket: args.abci === 'unix',
   });
   const rpc = new RpcClient(chain.rpcUrls[0] ?? '');
   const watcher = new CommitWatcher(rpc);

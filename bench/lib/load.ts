@@ -20,6 +20,10 @@ export interface TxRec {
   readonly bytes: number;
   /** performance.now() when the tx was due (paced) or sent (saturate); NaN until then. */
   sentAt: number;
+  /** performance.now() when its broadcast_tx_sync request went out (after any wait for a free connection). */
+  requestedAt: number;
+  /** performance.now() when broadcast_tx_sync answered (CheckTx done). */
+  answeredAt: number;
   /** CheckTx code from broadcast_tx_sync; -1 for an RPC-level refusal (mempool full...); NaN until answered. */
   checkCode: number;
   checkLog: string;
@@ -32,6 +36,8 @@ export function txRec(bytes: Uint8Array, kind: string): TxRec {
     kind,
     bytes: bytes.length,
     sentAt: Number.NaN,
+    requestedAt: Number.NaN,
+    answeredAt: Number.NaN,
     checkCode: Number.NaN,
     checkLog: '',
   };
@@ -113,11 +119,15 @@ export class Submitter {
         this.#head = 0;
       }
       this.#inFlight += batch.length;
+      const requestedAt = performance.now();
+      for (const rec of batch) rec.requestedAt = requestedAt;
       try {
         const results = await this.rpc.broadcastBatch(batch.map((r) => r.b64));
+        const answeredAt = performance.now();
         results.forEach((res, i) => {
           const rec = batch[i];
           if (rec === undefined) return;
+          rec.answeredAt = answeredAt;
           rec.checkCode = res.code;
           if (res.code !== 0) {
             rec.checkLog = res.log;
@@ -319,6 +329,12 @@ export interface LatencyStats {
   readonly p90Ms: number | null;
   readonly p99Ms: number | null;
   readonly maxMs: number | null;
+  /**
+   * Where the time went, p50 / p99 of each part: waiting in the harness for a free connection
+   * (due -> request sent), broadcast_tx_sync (request -> CheckTx answered: CometBFT's RPC and
+   * mempool, the app's CheckTx), and CheckTx answered -> its block committed.
+   */
+  readonly parts: { readonly queuedMs: readonly [number, number] | null; readonly checkTxMs: readonly [number, number] | null; readonly toCommitMs: readonly [number, number] | null };
 }
 
 /**
@@ -327,12 +343,17 @@ export interface LatencyStats {
  */
 export function latencyStats(recs: readonly TxRec[], where: ReadonlyMap<string, { height: number; code: number }>, seenAt: ReadonlyMap<number, number>, t0: number, t1: number): LatencyStats {
   const lat: number[] = [];
+  const queued: number[] = [];
+  const checkTx: number[] = [];
+  const toCommit: number[] = [];
   let failed = 0;
   let missing = 0;
   let count = 0;
   for (const r of recs) {
     if (r.checkCode !== 0 || !(r.sentAt >= t0 && r.sentAt <= t1)) continue;
     count++;
+    if (r.requestedAt >= r.sentAt) queued.push(r.requestedAt - r.sentAt);
+    if (r.answeredAt >= r.requestedAt) checkTx.push(r.answeredAt - r.requestedAt);
     const w = where.get(r.hash);
     const seen = w === undefined ? undefined : seenAt.get(w.height);
     if (w === undefined || seen === undefined) {
@@ -342,13 +363,29 @@ export function latencyStats(recs: readonly TxRec[], where: ReadonlyMap<string, 
     }
     if (w.code !== 0) failed++;
     lat.push(Math.max(0, seen - r.sentAt));
+    if (r.answeredAt >= 0) toCommit.push(Math.max(0, seen - r.answeredAt));
   }
   lat.sort((a, b) => a - b);
   const p = (q: number): number | null => {
     const v = percentile(lat, q);
     return Number.isFinite(v) ? Math.round(v) : null;
   };
-  return { count, committed: count - missing, failedInBlock: failed, notCommitted: missing, p50Ms: p(50), p90Ms: p(90), p99Ms: p(99), maxMs: p(100) };
+  const p50p99 = (xs: number[]): readonly [number, number] | null => {
+    if (xs.length === 0) return null;
+    xs.sort((a, b) => a - b);
+    return [Math.round(percentile(xs, 50)), Math.round(percentile(xs, 99))];
+  };
+  return {
+    count,
+    committed: count - missing,
+    failedInBlock: failed,
+    notCommitted: missing,
+    p50Ms: p(50),
+    p90Ms: p(90),
+    p99Ms: p(99),
+    maxMs: p(100),
+    parts: { queuedMs: p50p99(queued), checkTxMs: p50p99(checkTx), toCommitMs: p50p99(toCommit) },
+  };
 }
 
 export interface RateStats {

@@ -221,6 +221,8 @@ export interface OurChainOptions {
   readonly cpuProfileDir?: string;
   /** Let node 0's app write a heap snapshot here on SIGUSR2 (debugging memory). */
   readonly heapSnapshotDir?: string;
+  /** CometBFT reaches the app over a unix socket in the node's home instead of loopback TCP. */
+  readonly abciUnixSocket?: boolean;
 }
 
 /** Our chain: a devnet (one validator) or a local testnet (several), started and past height 1. */
@@ -250,7 +252,8 @@ export async function startOurChain(o: OurChainOptions): Promise<Chain> {
     chainId = info.chain_id;
   }
   for (const home of homes) {
-    await editToml(homePaths(home).configToml, o.settings);
+    const socket: TomlSetting[] = o.abciUnixSocket === true ? [['', 'proxy_app', `unix://${join(home, 'abci.sock')}`]] : [];
+    await editToml(homePaths(home).configToml, [...o.settings, ...socket]);
     await fundInGenesis(home, o.balances);
   }
   const nodes = homes.map(

@@ -24,10 +24,13 @@ export interface RunningNode {
   readonly done: Promise<number>;
 }
 
-function parseTcp(addr: string): { host: string; port: number } {
-  const m = /^tcp:\/\/([^:]+):(\d+)$/.exec(addr);
-  if (m === null) throw new Error(`proxy_app ${addr} is not tcp://host:port`);
-  return { host: m[1] ?? '127.0.0.1', port: Number(m[2]) };
+/** config.toml's proxy_app: tcp://host:port, or unix:///absolute/path (CometBFT dials the same). */
+export function parseProxyApp(addr: string): { host: string; port: number } | { path: string } {
+  const tcp = /^tcp:\/\/([^:]+):(\d+)$/.exec(addr);
+  if (tcp !== null) return { host: tcp[1] ?? '127.0.0.1', port: Number(tcp[2]) };
+  const unix = /^unix:\/\/(\/.+)$/.exec(addr);
+  if (unix !== null) return { path: unix[1] ?? '' };
+  throw new Error(`proxy_app ${addr} is neither tcp://host:port nor unix:///absolute/path`);
 }
 
 export async function runNode(opts: RunNodeOptions): Promise<RunningNode> {
@@ -35,7 +38,7 @@ export async function runNode(opts: RunNodeOptions): Promise<RunningNode> {
   const toml = await readFile(paths.configToml, 'utf8').catch(() => {
     throw new Error(`${opts.home} is not a node home (no config/config.toml); run 'cybermilesd init' first`);
   });
-  const abciAddr = parseTcp(getTomlString(toml, '', 'proxy_app'));
+  const abciAddr = parseProxyApp(getTomlString(toml, '', 'proxy_app'));
   const log = opts.logger;
   const store = await CommitStore.open(paths.appDb, { logger: log });
   // TEST ONLY: a validator that ignores the block rules of the fee policy when it proposes.
