@@ -131,7 +131,7 @@ const OUT = args.out ?? join(ROOT, 'bench', 'results', 'latest.json');
 /** Saturation pre-signs this many txs per second of phase; the phase ends early if they run out. */
 const SATURATE_SIGN_RATE = 6000;
 /** Distinct pre-signed txs of the flooder (enough for its whole phase at a few thousand a second). */
-const FLOOD_VARIANTS = num(args['flood-txs'], 120_000);
+const FLOOD_VARIANTS = num(args['flood-txs'], 180_000);
 
 /** The CometBFT settings both chains run with (besides ports and timeout_commit). */
 const COMET_SETTINGS: readonly TomlSetting[] = [

@@ -74,8 +74,8 @@ export class TxExecutor {
 
   /**
    * Starts verifying, on the verifier's threads, the signatures the ante would verify when `txs`
-   * run against `state`, in chunks of AHEAD_CHUNK; execution of a tx waits for its chunk only
-   * (executeDecoded). Only work moves: undecodable txs are skipped, a chunk the verifier fails on
+   * run against `state`, in chunks of AHEAD_CHUNK; a tx that runs before its chunk is through
+   * takes its own signatures from it (a shared job) or waits for that chunk only (executeDecoded). Only work moves: undecodable txs are skipped, a chunk the verifier fails on
    * is dropped, and whatever is not known verified when a tx runs the ante verifies itself. Fewer
    * than `minBatch` signatures are left to the ante: a round trip to a worker thread costs more
    * than verifying a few inline. The promise settles when every chunk has (it never rejects).
@@ -123,20 +123,23 @@ export class TxExecutor {
   #verifyChunk(pending: PendingSignature[], members: readonly DecodedTx[]): Promise<void> {
     const job = this.verifier.start?.(pending);
     if (job !== undefined) {
+      const claims = new Map<DecodedTx, () => void>();
       for (const tx of members) {
-        this.#ahead.set(tx, () => {
+        const claim = (): void => {
           this.#ahead.delete(tx);
           pending.forEach((p, i) => {
             if (p.tx === tx) recordVerified([p], [job.take(i)], this.ante);
           });
-        });
+        };
+        claims.set(tx, claim);
+        this.#ahead.set(tx, claim);
       }
       return job.done.then((answers) => {
         pending.forEach((p, i) => {
           const valid = answers[i];
           if (valid !== undefined) recordVerified([p], [valid], this.ante);
         });
-        for (const tx of members) this.#ahead.delete(tx);
+        for (const [tx, claim] of claims) if (this.#ahead.get(tx) === claim) this.#ahead.delete(tx);
       });
     }
     const done = this.verifier.verify(pending).then(
