@@ -58,6 +58,7 @@ const TAKE_WAIT_MS = 2_000;
 const WORKER_SOURCE = `
 const { parentPort, workerData } = require('node:worker_threads');
 const lib = require(workerData.binding);
+parentPort.postMessage({ ready: true });
 const FREE = ${FREE}, WORKER = ${WORKER}, VALID = ${VALID}, INVALID = ${INVALID};
 const verify = (m, i) => {
   try {
@@ -98,17 +99,31 @@ class PoolWorker {
 
   constructor(binding: string) {
     this.#worker = new Worker(WORKER_SOURCE, { eval: true, workerData: { binding } });
-    this.#worker.on('message', (m: { id: number; ok?: Uint8Array }) => {
-      const p = this.#pending.get(m.id);
-      this.#pending.delete(m.id);
-      if (this.#pending.size === 0) this.#worker.unref();
-      p?.resolve(m.ok);
+    this.ready = new Promise<void>((resolve) => {
+      this.#worker.on('message', (m: { id?: number; ok?: Uint8Array; ready?: true }) => {
+        if (m.ready === true) {
+          this.#loaded = true;
+          if (this.#pending.size === 0) this.#worker.unref();
+          resolve();
+          return;
+        }
+        const p = m.id === undefined ? undefined : this.#pending.get(m.id);
+        if (m.id !== undefined) this.#pending.delete(m.id);
+        if (this.#pending.size === 0 && this.#loaded) this.#worker.unref();
+        p?.resolve(m.ok);
+      });
+      this.#worker.on('exit', () => resolve());
     });
     this.#worker.on('error', (e: Error) => this.#fail(e));
     this.#worker.on('exit', (code) => this.#fail(new Error(`signature worker exited with code ${code}`)));
-    // After the listeners: adding a 'message' listener refs the worker again.
-    this.#worker.unref();
+    // The worker stays referenced until it has loaded the native binding: a process that exited
+    // while a worker was still loading it could abort in the binding's initialisation
+    // ("terminate called after throwing an instance of 'Napi::Error'").
   }
+
+  /** Settles once the worker has loaded the native binding (or exited). */
+  readonly ready: Promise<void>;
+  #loaded = false;
 
   get load(): number {
     return this.#pending.size;
@@ -149,7 +164,9 @@ class PoolWorker {
     });
   }
 
-  terminate(): Promise<number> {
+  /** Stops the worker, after it has loaded the binding (terminating it during that can abort). */
+  async terminate(): Promise<number> {
+    await this.ready;
     return this.#worker.terminate();
   }
 }
