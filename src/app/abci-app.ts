@@ -232,7 +232,8 @@ export class CyberMilesApp implements AbciApplication {
     const beginEvents = await this.beginBlock(store, block, { lastCommit: req.decidedLastCommit, misbehavior: req.misbehavior });
     // Signatures not seen in CheckTx (a block from another proposer, a replay, a node catching
     // up) are verified on worker threads, against the state before the block, in chunks while the
-    // block runs: each tx waits for its own chunk only (TxExecutor.verifyAhead).
+    // block runs; a tx whose signature the worker has not reached yet verifies it on this thread
+    // (TxExecutor.verifyAhead).
     void this.w.executor.verifyAhead(store, req.txs, this.chainId);
     const txResults = [];
     for (const tx of req.txs) txResults.push(toExecTxResult(await this.w.executor.execute(store, tx, block, 'finalize')));

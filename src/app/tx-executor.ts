@@ -75,8 +75,9 @@ export class TxExecutor {
   /**
    * Starts verifying, on the verifier's threads, the signatures the ante would verify when `txs`
    * run against `state`, in chunks of AHEAD_CHUNK; a tx that runs before its chunk is through
-   * takes its own signatures from it (a shared job) or waits for that chunk only (executeDecoded). Only work moves: undecodable txs are skipped, a chunk the verifier fails on
-   * is dropped, and whatever is not known verified when a tx runs the ante verifies itself. Fewer
+   * takes its own signatures from it (a shared job) or waits for that chunk only (executeDecoded).
+   * Only work moves: undecodable txs are skipped, a chunk the verifier fails on is dropped, and
+   * whatever is not known verified when a tx runs the ante verifies itself. Fewer
    * than `minBatch` signatures are left to the ante: a round trip to a worker thread costs more
    * than verifying a few inline. The promise settles when every chunk has (it never rejects).
    */

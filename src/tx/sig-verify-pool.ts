@@ -136,7 +136,11 @@ class PoolWorker {
   }
 
   run(checks: readonly SigCheck[]): Promise<Uint8Array> {
-    return this.#post(checks, undefined).then((ok) => ok ?? new Uint8Array(checks.length));
+    return this.#post(checks, undefined).then((ok) => {
+      // Never read a missing answer as "invalid": the caller would refuse valid txs.
+      if (ok === undefined) throw new Error('signature worker answered a batch without its results');
+      return ok;
+    });
   }
 
   /** Posts a shared job over `state` (see VerifyJob); resolves when the worker is through with it. */
