@@ -18,9 +18,8 @@ beforeAll(async () => {
 const nodes = testNodes();
 
 async function startedNode(fees?: Record<string, unknown>): Promise<TestNode> {
-  const base = JSON.parse(new TextDecoder().decode(genesisAppState([[addr[0], FUNDS], [addr[1], FUNDS], [addr[2], FUNDS]]))) as Record<string, unknown>;
-  const state = fees === undefined ? base : { ...base, fees: { params: fees } };
-  return nodes.started(new TextEncoder().encode(JSON.stringify(state)));
+  const balances = [[addr[0], FUNDS], [addr[1], FUNDS], [addr[2], FUNDS]] as const;
+  return nodes.started(genesisAppState(balances, fees === undefined ? {} : { modules: { fees: { params: fees } } }));
 }
 
 const transfer = (from: number, sequence: bigint, amount: bigint, opts: { fee?: bigint; timeoutHeight?: bigint } = {}): Promise<Uint8Array> =>

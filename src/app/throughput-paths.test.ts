@@ -207,8 +207,7 @@ describe('fee policy before signature verification', () => {
   };
 
   it('refuses a zero-fee tx over its quota with fees/2 even when its signature is bad, changing nothing', async () => {
-    const state = JSON.parse(new TextDecoder().decode(genesisAppState([[addr[0], FUNDS], [addr[1], FUNDS], [addr[2], FUNDS]]))) as Record<string, unknown>;
-    const node = await startedNode(new TextEncoder().encode(JSON.stringify({ ...state, ...QUOTA_2 })));
+    const node = await startedNode(genesisAppState([[addr[0], FUNDS], [addr[1], FUNDS], [addr[2], FUNDS]], { modules: QUOTA_2 }));
     for (let s = 0n; s < 2n; s++) expect((await node.app.checkTx(RequestCheckTx.fromPartial({ tx: await transfer(0, s, 1n) }))).code).toBe(0);
     const over = await node.app.checkTx(RequestCheckTx.fromPartial({ tx: withBadSignature(await transfer(0, 2n, 1n)) }));
     expect([over.codespace, over.code]).toEqual(['fees', 2]);

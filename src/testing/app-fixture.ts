@@ -30,10 +30,16 @@ export function blockTime(height: bigint): Timestamp {
 }
 
 /** app_state JSON funding each address with `amount` ucmt (bank creates accounts 0, 1, ... in this order). */
-export function genesisAppState(balances: ReadonlyArray<readonly [string, bigint]>, denom = TEST_DENOM): Uint8Array {
+/** App state funding `balances`, with permissive fees; `modules` replaces whole module sections (fees, say). */
+export function genesisAppState(
+  balances: ReadonlyArray<readonly [string, bigint]>,
+  opts: { readonly denom?: string; readonly modules?: Readonly<Record<string, unknown>> } = {},
+): Uint8Array {
+  const denom = opts.denom ?? TEST_DENOM;
   const state = {
     bank: { balances: balances.map(([address, amount]) => ({ address, coins: [{ denom, amount: amount.toString() }] })) },
     fees: PERMISSIVE_FEES,
+    ...opts.modules,
   };
   return new TextEncoder().encode(JSON.stringify(state));
 }
