@@ -18,6 +18,7 @@ import { PubKey } from 'cosmjs-types/cosmos/crypto/secp256k1/keys';
 import { SignMode } from 'cosmjs-types/cosmos/tx/signing/v1beta1/signing';
 import { AuthInfo, SignDoc, TxBody, TxRaw } from 'cosmjs-types/cosmos/tx/v1beta1/tx';
 import { CheckTxType, RequestCheckTx, RequestFinalizeBlock, RequestInitChain } from 'cosmjs-types/tendermint/abci/types';
+import { lookAheadWindow } from '../src/abci/connection.js';
 import { createApp } from '../src/app.js';
 import type { CyberMilesApp } from '../src/app/abci-app.js';
 import { addressFromPubKey, toAddress } from '../src/modules/auth/address.js';
@@ -145,14 +146,13 @@ async function main(): Promise<void> {
   const checkAll = async (block: readonly Uint8Array[]): Promise<number> => {
     const t = performance.now();
     const c = process.cpuUsage();
-    // As the ABCI connection does with a burst of queued CheckTx requests: the app sees up to
-    // 512 of them ahead, again whenever fewer than 64 seen ones are left (src/abci/connection.ts).
+    // As the ABCI connection does with a burst of queued CheckTx requests (the same window rule).
     let aheadEnd = 0;
     for (const [i, tx] of block.entries()) {
-      if (AHEAD && aheadEnd - i < 64 && block.length - Math.max(aheadEnd, i) >= 16) {
-        const from = Math.max(aheadEnd, i);
-        aheadEnd = Math.min(block.length, from + 512);
-        app.checkTxAhead(block.slice(from, aheadEnd));
+      const window = AHEAD ? lookAheadWindow(i, aheadEnd, block.length) : undefined;
+      if (window !== undefined) {
+        aheadEnd = window.to;
+        app.checkTxAhead(block.slice(window.from, window.to));
       }
       const r = await app.checkTx(RequestCheckTx.fromPartial({ tx }));
       if (r.code !== 0) failed++;

@@ -41,6 +41,18 @@ const AHEAD_REFILL = 64;
 const AHEAD_MIN = 16;
 const AHEAD_MAX = 512;
 
+/**
+ * Which queued requests to show next: [from, to) behind the one about to run (`head`), given
+ * that those before `shownEnd` were shown already and `queued` requests are known; undefined when
+ * enough shown ones are still waiting or too few new ones are queued.
+ */
+export function lookAheadWindow(head: number, shownEnd: number, queued: number): { from: number; to: number } | undefined {
+  const from = Math.max(shownEnd, head + 1);
+  if (from - head > AHEAD_REFILL) return undefined;
+  const to = Math.min(queued, from + AHEAD_MAX);
+  return to - from < AHEAD_MIN ? undefined : { from, to };
+}
+
 function roleOf(kind: RequestKind): ConnectionRole | undefined {
   switch (kind) {
     case 'echo':
@@ -180,10 +192,9 @@ export class AbciConnection {
     const app = this.#app;
     if (app.checkTxAhead === undefined || this.#role !== 'mempool') return;
     // Behind the request about to run (#queue[#qHead]), which runs as it is.
-    const from = Math.max(this.#aheadEnd, this.#qHead + 1);
-    if (from - this.#qHead > AHEAD_REFILL) return;
-    const to = Math.min(this.#queue.length, from + AHEAD_MAX);
-    if (to - from < AHEAD_MIN) return;
+    const window = lookAheadWindow(this.#qHead, this.#aheadEnd, this.#queue.length);
+    if (window === undefined) return;
+    const { from, to } = window;
     const txs: Uint8Array[] = [];
     for (let i = from; i < to; i++) {
       const frame = this.#queue[i];

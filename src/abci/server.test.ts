@@ -21,6 +21,7 @@ import {
   ResponseVerifyVoteExtension_VerifyStatus,
 } from 'cosmjs-types/tendermint/abci/types';
 import type { AbciApplication } from './application.js';
+import { lookAheadWindow } from './connection.js';
 import { encodeFrame, encodeUvarint } from './framing.js';
 import { createAbciServer } from './server.js';
 import type { AbciServer, AbciServerOptions } from './server.js';
@@ -84,6 +85,16 @@ async function start(
   cleanups.push(() => client.destroy());
   return { server, client, port };
 }
+
+describe('lookAheadWindow', () => {
+  it('shows up to 512 queued requests behind the running one, again when 64 or fewer shown ones wait, never fewer than 16', () => {
+    expect(lookAheadWindow(0, 0, 1000)).toEqual({ from: 1, to: 513 });
+    expect(lookAheadWindow(400, 513, 1000)).toBeUndefined();
+    expect(lookAheadWindow(449, 513, 1000)).toEqual({ from: 513, to: 1000 });
+    expect(lookAheadWindow(0, 0, 16)).toBeUndefined();
+    expect(lookAheadWindow(0, 0, 17)).toEqual({ from: 1, to: 17 });
+  });
+});
 
 describe('ABCI server', () => {
   it('answers Echo itself', async () => {
