@@ -10,7 +10,8 @@
 //   --accounts N        transfer accounts funded in genesis (default 4000)
 //   --block-interval D  CometBFT timeout_commit for both chains (default 1s)
 //   --validators N      1 (devnet, default) or more (a local testnet of N validators; no kvstore then)
-//   --phases LIST       default pipeline,sweep,paced,escrow,kvstore,flood; add saturate for a closed loop
+//   --phases LIST       default pipeline,sweep,paced,escrow,kvstore,kvsocket,flood; add saturate for a
+//                       closed loop (kvsocket: kvstore served by abci-cli over an ABCI socket)
 //   --skip LIST         phases to leave out (comma-separated)
 //   --sweep-step S      seconds of each sweep step's steady window (default 10)
 //   --sweep-from R      our chain's first sweep rate, tx/s (default 1000; kvstore starts at 2000)
@@ -52,6 +53,7 @@ import {
   type RateStats,
   type TxRec,
 } from './lib/load.js';
+import { abciCliBinary } from './lib/abci-cli.js';
 import { freePorts, startKvstore, startOurChain, type Chain, type TomlSetting } from './lib/nodes.js';
 import { ProcSampler } from './lib/procstat.js';
 import { RpcClient } from './lib/rpc.js';
@@ -111,7 +113,7 @@ const BLOCK_INTERVAL = args['block-interval'] ?? '1s';
 const VALIDATORS = num(args.validators, 1);
 const SKIP = new Set((args.skip ?? '').split(',').filter((s) => s !== ''));
 /** Phases run (default: all but the closed-loop saturation, which --phases can add). */
-const PHASES = new Set((args.phases ?? 'pipeline,sweep,paced,escrow,kvstore,flood').split(',').filter((s) => s !== '' && !SKIP.has(s)));
+const PHASES = new Set((args.phases ?? 'pipeline,sweep,paced,escrow,kvstore,kvsocket,flood').split(',').filter((s) => s !== '' && !SKIP.has(s)));
 const run = (phase: string): boolean => PHASES.has(phase);
 /** Seconds of each sweep step's steady window (after a warm-up of half as long). */
 const SWEEP_STEP_MS = num(args['sweep-step'], 10) * 1000;
@@ -643,9 +645,19 @@ function kvTxs(n: number, size: number, tag: string): TxRec[] {
   return out;
 }
 
-async function runKvstore(dir: string, txSize: number): Promise<{ phases: Record<string, PhaseResult>; sweep: SweepResult | undefined }> {
-  log(`kvstore: cometbft node --proxy_app=kvstore, txs of ${txSize} bytes`);
-  const chain = await startKvstore({ dir, blockInterval: BLOCK_INTERVAL, settings: COMET_SETTINGS });
+/**
+ * The kvstore reference: in CometBFT's process, or (with `abciCli`) served by `abci-cli kvstore` over
+ * an ABCI socket, as CometBFT reaches our app.
+ */
+interface KvRun {
+  readonly phases: Record<string, PhaseResult>;
+  readonly sweep: SweepResult | undefined;
+}
+
+async function runKvstore(dir: string, txSize: number, abciCli?: string): Promise<KvRun> {
+  const name = abciCli === undefined ? 'kvstore' : 'kvstore-socket';
+  log(`${name}: ${abciCli === undefined ? 'cometbft node --proxy_app=kvstore' : 'abci-cli kvstore, cometbft node --proxy_app=tcp://…'}, txs of ${txSize} bytes`);
+  const chain = await startKvstore({ dir, blockInterval: BLOCK_INTERVAL, settings: COMET_SETTINGS, ...(abciCli === undefined ? {} : { abciCli }) });
   const rpc = new RpcClient(chain.rpcUrls[0] ?? '');
   const watcher = new CommitWatcher(rpc);
   const sampler = new ProcSampler(() => chain.processes());
@@ -656,15 +668,15 @@ async function runKvstore(dir: string, txSize: number): Promise<{ phases: Record
     sampler.start();
     if (run('saturate')) {
       const recs = kvTxs(Math.round((SATURATE_SIGN_RATE * 2 * (WARMUP_MS + DURATION_MS)) / 1000), txSize, 's');
-      phases['saturate'] = (await runSaturate('kvstore saturate', chain, watcher, sampler, recs, true)).result;
+      phases['saturate'] = (await runSaturate(`${name} saturate`, chain, watcher, sampler, recs, true)).result;
     }
     if (run('sweep')) {
       let tag = 0;
-      sweep = await runSweep('kvstore sweep', chain, watcher, sampler, (n) => Promise.resolve(kvTxs(n, txSize, `w${tag++}`)), () => undefined, sweepRates(2000, 20_000));
+      sweep = await runSweep(`${name} sweep`, chain, watcher, sampler, (n) => Promise.resolve(kvTxs(n, txSize, `w${tag++}`)), () => undefined, sweepRates(2000, 20_000));
     }
     if (run('paced')) {
       const recs = kvTxs(Math.round((RATE * (WARMUP_MS + DURATION_MS)) / 1000) + 100, txSize, 'p');
-      phases['paced'] = (await runPaced(`kvstore paced ${RATE}`, chain, watcher, sampler, recs, RATE, true)).result;
+      phases['paced'] = (await runPaced(`${name} paced ${RATE}`, chain, watcher, sampler, recs, RATE, true)).result;
     }
   } finally {
     sampler.stop();
@@ -925,6 +937,7 @@ function markdown(
   ours: OurRun,
   kv: Record<string, PhaseResult>,
   kvSweep: SweepResult | undefined,
+  kvSocket: KvRun | undefined,
   pipeline: Record<string, unknown> | undefined,
   flood: Record<string, unknown> | undefined,
 ): string {
@@ -934,7 +947,8 @@ function markdown(
     const app = Object.entries(procs).find(([k]) => k.endsWith('app'))?.[1];
     const main = Object.entries(procs).find(([k]) => k.endsWith('app main thread'))?.[1];
     const comet = Object.entries(procs).find(([k]) => k.includes('cometbft'))?.[1];
-    return app === undefined ? `${comet ?? '?'} %` : `${app} (${main ?? '?'}) / ${comet ?? '?'} %`;
+    if (app === undefined) return `${comet ?? '?'} %`;
+    return `${app}${main === undefined ? '' : ` (${main})`} / ${comet ?? '?'} %`;
   };
   const sweepRow = (label: string, sw: SweepResult | undefined): void => {
     if (sw === undefined) return;
@@ -964,13 +978,15 @@ function markdown(
         ? comet === undefined
           ? 'n/a'
           : `${comet.cpuPercentOfCore} %`
-        : `${app.cpuPercentOfCore} (${main?.cpuPercentOfCore ?? '?'}) / ${comet?.cpuPercentOfCore ?? '?'} %`,
+        : `${app.cpuPercentOfCore}${main === undefined ? '' : ` (${main.cpuPercentOfCore})`} / ${comet?.cpuPercentOfCore ?? '?'} %`,
     ]);
   };
   sweepRow('CyberMiles, highest rate kept up with (sweep)', ours.sweep);
   sweepRow('kvstore, highest rate kept up with (same harness)', kvSweep);
+  sweepRow('kvstore over an ABCI socket (abci-cli), highest rate kept up with', kvSocket?.sweep);
   phaseRow(`CyberMiles, offered ${RATE} tx/s`, ours.phases['paced']);
   phaseRow(`kvstore, offered ${RATE} tx/s`, kv['paced']);
+  phaseRow(`kvstore over an ABCI socket, offered ${RATE} tx/s`, kvSocket?.phases['paced']);
   phaseRow('CyberMiles, closed loop', ours.phases['saturate']);
   phaseRow('kvstore, closed loop', kv['saturate']);
   phaseRow(`escrow mix (${PAIRS} pairs + transfers at ${MIX_TRANSFER_RATE}/s)`, ours.phases['escrowMix']);
@@ -979,6 +995,7 @@ function markdown(
     phaseRow('honest users (50 tx/s), one account flooding', flood['honestWithFlood'] as PhaseResult);
   }
   const ratio = out['ratioToKvstore'] as number | undefined;
+  const ratioSocket = out['ratioToKvstoreSocket'] as number | undefined;
   const lines = [
     `Machine: ${String(m['nproc'])} cores (${String(m['cpuModel'])}), ${String(m['memoryGiB'])} GiB, Node ${String(m['node'])}, CometBFT ${String(m['cometbft'])}; ` +
       `timeout_commit ${BLOCK_INTERVAL}, mempool size ${String(COMET_SETTINGS[0]?.[2])}, recheck ${String(COMET_SETTINGS[2]?.[2])}; ${VALIDATORS} validator(s); ` +
@@ -988,7 +1005,8 @@ function markdown(
     '| --- | ---: | ---: | ---: | ---: | ---: |',
     ...rows.map((r) => `| ${r.join(' | ')} |`),
     '',
-    `Ratio to kvstore (highest rates kept up with): ${ratio === undefined ? 'n/a' : ratio.toFixed(2)}.`,
+    `Ratio to kvstore (highest rates kept up with): ${ratio === undefined ? 'n/a' : ratio.toFixed(2)}.` +
+      (ratioSocket === undefined ? '' : ` To kvstore over an ABCI socket, as CometBFT reaches our app: ${ratioSocket.toFixed(2)}.`),
   ];
   if (pipeline !== undefined) {
     lines.push(
@@ -1024,6 +1042,7 @@ async function main(): Promise<void> {
   let flood: Record<string, unknown> | undefined;
   let kv: Record<string, PhaseResult> = {};
   let kvSweep: SweepResult | undefined;
+  let kvSocket: KvRun | undefined;
   let ours: OurRun | undefined;
   try {
     if (run('pipeline') && SOAK_MS === undefined) {
@@ -1049,6 +1068,13 @@ async function main(): Promise<void> {
       const sa = ours.phases['saturate']?.rate?.successfulTxPerSec;
       const sb = kv['saturate']?.rate?.successfulTxPerSec;
       if (sa !== undefined && sb !== undefined && sb > 0) out['ratioToKvstoreSaturated'] = Math.round((sa / sb) * 100) / 100;
+    }
+    if (SOAK_MS === undefined && run('kvsocket') && VALIDATORS === 1) {
+      kvSocket = await runKvstore(dir, ours.avgTxBytes, await abciCliBinary(log));
+      out['kvstoreSocket'] = { avgTxBytes: ours.avgTxBytes, ...(kvSocket.sweep === undefined ? {} : { sweep: kvSocket.sweep }), phases: kvSocket.phases };
+      const a = ours.sweep?.sustainedCommittedTxPerSec;
+      const b = kvSocket.sweep?.sustainedCommittedTxPerSec;
+      if (a !== undefined && a !== null && b !== undefined && b !== null && b > 0) out['ratioToKvstoreSocket'] = Math.round((a / b) * 100) / 100;
     }
     if (SOAK_MS === undefined && run('flood')) {
       flood = await runFlood(dir);
@@ -1084,7 +1110,7 @@ async function main(): Promise<void> {
     const json = JSON.stringify(out, null, 2);
     mkdirSync(dirname(OUT), { recursive: true });
     writeFileSync(OUT, json + '\n');
-    const md = markdown(out, ours, kv, kvSweep, pipeline, flood);
+    const md = markdown(out, ours, kv, kvSweep, kvSocket, pipeline, flood);
     writeFileSync(OUT.replace(/\.json$/, '.md'), md + '\n');
     process.stdout.write(json + '\n');
     process.stderr.write('\n' + md + '\n');

@@ -2,7 +2,8 @@
 // - our single-validator devnet (`cybermilesd start` on a home made as `cybermilesd devnet`
 //   makes it, with an app-state patch and the benchmark's CometBFT settings),
 // - our local multi-validator testnet (`cybermilesd testnet`'s generator),
-// - CometBFT's built-in kvstore app (`cometbft node --proxy_app=kvstore`) with the same settings.
+// - CometBFT's built-in kvstore app (`cometbft node --proxy_app=kvstore`) with the same settings,
+//   in-process or served by CometBFT's `abci-cli kvstore` over an ABCI socket.
 // Each reports the pids of its processes for memory and CPU sampling, and stops cleanly.
 import { execFile, spawn, type ChildProcess } from 'node:child_process';
 import { createWriteStream, readFileSync } from 'node:fs';
@@ -29,6 +30,8 @@ export type TomlSetting = readonly [string, string, TomlValue];
 export interface ProcessInfo {
   readonly role: string;
   readonly pid: number;
+  /** A Node process whose main thread (the event loop) is sampled on its own as well. */
+  readonly nodeMainThread?: boolean;
 }
 
 export interface Chain {
@@ -172,7 +175,7 @@ class CyberMilesProcess {
 
   processes(name: string): ProcessInfo[] {
     const out: ProcessInfo[] = [];
-    if (this.proc.pid !== undefined) out.push({ role: `${name} app`, pid: this.proc.pid });
+    if (this.proc.pid !== undefined) out.push({ role: `${name} app`, pid: this.proc.pid, nodeMainThread: true });
     if (this.cometbftPid !== undefined) out.push({ role: `${name} cometbft`, pid: this.cometbftPid });
     return out;
   }
@@ -284,16 +287,26 @@ export interface KvstoreOptions {
   readonly dir: string;
   readonly blockInterval: string;
   readonly settings: readonly TomlSetting[];
+  /**
+   * The same kvstore app served out of process by CometBFT's `abci-cli kvstore` (this binary),
+   * which CometBFT reaches over a loopback ABCI socket as it reaches ours.
+   */
+  readonly abciCli?: string;
 }
 
-/** CometBFT's own kvstore app (in-process in CometBFT), one validator, the same settings as ours. */
+/**
+ * CometBFT's own kvstore app, one validator, the same settings as ours: in-process in CometBFT
+ * (`--proxy_app=kvstore`), or with `abciCli` as a separate process over an ABCI socket.
+ */
 export async function startKvstore(o: KvstoreOptions): Promise<Chain> {
-  const home = join(o.dir, 'kvstore');
+  const name = o.abciCli === undefined ? 'kvstore' : 'kvstore-socket';
+  const home = join(o.dir, name);
   await run(cometbftBinary(), ['init', '--home', home]);
-  const [rpc, p2p] = await freePorts(2);
-  if (rpc === undefined || p2p === undefined) throw new Error('no free ports');
+  const [rpc, p2p, abci] = await freePorts(3);
+  if (rpc === undefined || p2p === undefined || abci === undefined) throw new Error('no free ports');
+  const proxyApp = o.abciCli === undefined ? 'kvstore' : `tcp://127.0.0.1:${abci}`;
   await editToml(join(home, 'config', 'config.toml'), [
-    ['', 'proxy_app', 'kvstore'],
+    ['', 'proxy_app', proxyApp],
     ['', 'log_format', 'json'],
     ['rpc', 'laddr', `tcp://127.0.0.1:${rpc}`],
     ['p2p', 'laddr', `tcp://127.0.0.1:${p2p}`],
@@ -302,25 +315,45 @@ export async function startKvstore(o: KvstoreOptions): Promise<Chain> {
     ...o.settings,
   ]);
   const genesis = JSON.parse(await readFile(join(home, 'config', 'genesis.json'), 'utf8')) as { chain_id: string };
-  const logFile = join(o.dir, 'kvstore.log');
+  const logFile = join(o.dir, `${name}.log`);
   const log = createWriteStream(logFile, { flags: 'a' });
-  const proc = spawn(cometbftBinary(), ['node', '--home', home, '--proxy_app=kvstore'], { stdio: ['ignore', 'pipe', 'pipe'] });
-  proc.stdout?.pipe(log, { end: false });
-  proc.stderr?.pipe(log, { end: false });
+  const spawnLogged = (cmd: string, args: readonly string[]): ChildProcess => {
+    const p = spawn(cmd, args, { stdio: ['ignore', 'pipe', 'pipe'] });
+    p.stdout?.pipe(log, { end: false });
+    p.stderr?.pipe(log, { end: false });
+    return p;
+  };
+  const app = o.abciCli === undefined ? undefined : spawnLogged(o.abciCli, ['kvstore', '--address', proxyApp, '--log_level', 'error']);
+  // CometBFT retries the app's address until it answers, so the order of the two starts is free.
+  const proc = spawnLogged(cometbftBinary(), ['node', '--home', home, `--proxy_app=${proxyApp}`]);
+  const processes = (): ProcessInfo[] => {
+    const out: ProcessInfo[] = [];
+    if (app === undefined) {
+      if (proc.pid !== undefined) out.push({ role: 'kvstore cometbft (app in-process)', pid: proc.pid });
+      return out;
+    }
+    if (app.pid !== undefined) out.push({ role: 'kvstore-socket abci-cli app', pid: app.pid });
+    if (proc.pid !== undefined) out.push({ role: 'kvstore-socket cometbft', pid: proc.pid });
+    return out;
+  };
   const chain: Chain = tracked({
     kind: 'kvstore',
     chainId: genesis.chain_id,
     rpcUrls: [`http://127.0.0.1:${rpc}`],
     logFiles: [logFile],
-    processes: () => (proc.pid === undefined ? [] : [{ role: 'kvstore cometbft (app in-process)', pid: proc.pid }]),
+    processes,
     stop: async () => {
       proc.kill('SIGTERM');
       await waitExit(proc, 20_000);
+      if (app !== undefined) {
+        app.kill('SIGTERM');
+        await waitExit(app, 20_000);
+      }
     },
   });
   try {
     const c = new RpcClient(chain.rpcUrls[0] ?? '');
-    await waitForBlocks(c, 2, 60_000, 'kvstore', logFile);
+    await waitForBlocks(c, 2, 60_000, name, logFile);
     c.close();
   } catch (e) {
     await chain.stop();

@@ -61,7 +61,7 @@ export class ProcSampler {
       if (c !== undefined) cpu.set(p.role, c);
       // A Node app's main thread (its thread id is the pid) apart from its worker threads: the
       // event loop is where ABCI requests are served one at a time.
-      if (p.role.endsWith(' app')) {
+      if (p.nodeMainThread === true) {
         const main = cpuSeconds(p.pid, p.pid);
         if (r !== undefined && main !== undefined) {
           rss.set(`${p.role} main thread`, r);
