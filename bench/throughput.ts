@@ -36,6 +36,7 @@ import { BaseAccount } from 'cosmjs-types/cosmos/auth/v1beta1/auth';
 import { QueryAccountInfoRequest, QueryAccountInfoResponse } from 'cosmjs-types/cosmos/auth/v1beta1/query';
 import { OrderStatus } from '../src/generated/cybermiles/escrow/v1/escrow.js';
 import { QueryOrderRequest, QueryOrderResponse, QueryOrdersByBuyerRequest, QueryOrdersResponse } from '../src/generated/cybermiles/escrow/v1/query.js';
+import { APP_NODE_FLAGS } from '../src/node/app-node-flags.js';
 import { cometbftBinary } from '../src/node/cometbft-binary.js';
 import { profileMarkdown, readProfile, summariseProfile } from './cpu-profile.js';
 import {
@@ -620,7 +621,8 @@ async function runFlood(dir: string): Promise<Record<string, unknown>> {
 
 function runPipeline(): Record<string, unknown> | undefined {
   log('pipeline: bench/pipeline.ts (CheckTx, FinalizeBlock, Commit in-process, no consensus)');
-  const r = spawnSync(process.execPath, ['--import', 'tsx', join(ROOT, 'bench', 'pipeline.ts'), '--txs', '20000', '--accounts', '4000', '--block', '2000'], {
+  // With the V8 flags the node's app process runs with.
+  const r = spawnSync(process.execPath, [...APP_NODE_FLAGS, '--import', 'tsx', join(ROOT, 'bench', 'pipeline.ts'), '--txs', '20000', '--accounts', '4000', '--block', '2000'], {
     encoding: 'utf8',
     maxBuffer: 10 * 2 ** 20,
   });

@@ -11,6 +11,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { APP_NODE_FLAGS } from '../src/node/app-node-flags.js';
 import { getTomlString } from '../src/node/config-toml.js';
 import { COMETBFT_VERSION } from '../src/node/cometbft-binary.js';
 import { DEFAULT_PORTS } from '../src/node/init-home.js';
@@ -191,7 +192,8 @@ describe('docker-compose.yml and `cybermilesd testnet --docker`', () => {
     expect(script).toContain(`VERSION="${COMETBFT_VERSION}"`);
     expect(dockerfile).toMatch(/go install "github\.com\/cometbft\/cometbft\/cmd\/cometbft@v\$\{COMETBFT_VERSION\}"/);
     expect(dockerfile).toMatch(/^FROM node:20[\w.-]*$/m);
-    expect(dockerfile).toContain('ENTRYPOINT ["node", "/app/bin/cybermilesd.js"]');
+    const entrypoint = ['node', ...APP_NODE_FLAGS, '/app/bin/cybermilesd.js'].map((a) => JSON.stringify(a)).join(', ');
+    expect(dockerfile).toContain(`ENTRYPOINT [${entrypoint}]`);
     expect(dockerfile).toContain(`CMD ["start", "--home", "${DOCKER_HOME}"]`);
     expect(dockerfile).toContain(`VOLUME ["${DOCKER_HOME}"]`);
   });

@@ -14,6 +14,7 @@ import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { ensureDevnet } from '../../src/cli/devnet.js';
+import { APP_NODE_FLAGS } from '../../src/node/app-node-flags.js';
 import { cometbftBinary } from '../../src/node/cometbft-binary.js';
 import { setTomlValues, type TomlValue } from '../../src/node/config-toml.js';
 import { homePaths } from '../../src/node/home.js';
@@ -162,7 +163,7 @@ class CyberMilesProcess {
   ) {
     const nodeArgs = cpuProfileDir === undefined ? [] : ['--cpu-prof', '--cpu-prof-dir', cpuProfileDir];
     if (heapSnapshotDir !== undefined) nodeArgs.push('--heapsnapshot-signal=SIGUSR2', `--diagnostic-dir=${heapSnapshotDir}`);
-    this.proc = spawn(process.execPath, [...nodeArgs, CLI, 'start', '--home', home], { stdio: ['ignore', 'ignore', 'pipe'] });
+    this.proc = spawn(process.execPath, [...APP_NODE_FLAGS, ...nodeArgs, CLI, 'start', '--home', home], { stdio: ['ignore', 'ignore', 'pipe'] });
     const log = createWriteStream(logFile, { flags: 'a' });
     createInterface({ input: this.proc.stderr as NodeJS.ReadableStream }).on('line', (line) => {
       log.write(line + '\n');

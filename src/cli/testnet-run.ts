@@ -9,6 +9,7 @@ import { join, relative, resolve } from 'node:path';
 import { generateTestnet, readTestnetInfo, TESTNET_JSON, type TestnetInfo, type TestnetOptions } from '../node/testnet.js';
 import { nodeStatus, statusLine } from '../node/testnet-status.js';
 import { processAlive } from '../util/process-alive.js';
+import { APP_NODE_FLAGS } from '../node/app-node-flags.js';
 
 export interface TestnetRunOptions {
   readonly dir: string;
@@ -60,7 +61,7 @@ export async function runTestnet(o: TestnetRunOptions): Promise<number> {
     const fd = openSync(logFile, 'a');
     // Its own process group: a terminal's Ctrl-C reaches only this runner, which then stops the
     // nodes in order (each stops its CometBFT first), and a straggler can be killed as a group.
-    const proc = spawn(process.execPath, [o.cli, 'start', '--home', home, ...(o.checkInvariants ? ['--check-invariants'] : [])], {
+    const proc = spawn(process.execPath, [...APP_NODE_FLAGS, o.cli, 'start', '--home', home, ...(o.checkInvariants ? ['--check-invariants'] : [])], {
       stdio: ['ignore', fd, fd],
       detached: true,
     });
