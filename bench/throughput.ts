@@ -55,6 +55,7 @@ import {
   type TxRec,
 } from './lib/load.js';
 import { abciCliBinary } from './lib/abci-cli.js';
+import { memoryPerMinute, readMemoryReports } from './lib/node-memory.js';
 import { freePorts, startKvstore, startOurChain, type Chain, type TomlSetting } from './lib/nodes.js';
 import { ProcSampler } from './lib/procstat.js';
 import { RpcClient } from './lib/rpc.js';
@@ -851,6 +852,7 @@ async function runSoak(
   const kept: TxRec[] = [];
   log(`soak: ${RATE} tx/s for ${(SOAK_MS ?? 0) / 1000} s`);
   const t0 = performance.now();
+  const wallT0 = Date.now();
   let released = 0;
   while (performance.now() - t0 < (SOAK_MS ?? 0)) {
     if (signing === undefined && ready.length < chunk) {
@@ -923,6 +925,8 @@ async function runSoak(
     appRssGrowthPercentFromMinute2: pct(start2, end),
     appRssTrendSecondHalfMiBPerMinute: slope,
     rssPerMinute: series,
+    // What the app says its memory is made of, from the "memory" lines its node logs each minute.
+    appMemoryPerMinute: memoryPerMinute(readMemoryReports(chain.logFiles[0] ?? ''), wallT0, Math.round((t1 - t0) / minute)),
     processes: sampler.window(t0 + minute, t1),
   };
 }

@@ -8,6 +8,7 @@ import type { Logger } from '../util/logger.js';
 import { superviseCometbft } from './cometbft-process.js';
 import { getTomlString } from './config-toml.js';
 import { homePaths } from './home.js';
+import { startMemoryReports } from './memory-report.js';
 
 export interface RunNodeOptions {
   readonly home: string;
@@ -50,12 +51,14 @@ export async function runNode(opts: RunNodeOptions): Promise<RunningNode> {
   log.info('abci server listening', { ...abciAddr, height: store.lastHeight, appHash: store.lastAppHash });
 
   const cometbft = opts.withoutCometbft === true ? undefined : superviseCometbft({ home: opts.home, logger: log });
+  const stopMemoryReports = startMemoryReports(log);
   let finish: (code: number) => void = () => undefined;
   const done = new Promise<number>((resolve) => (finish = resolve));
   let stopping: Promise<void> | undefined;
   const stop = (code = 0): Promise<void> => {
     stopping ??= (async () => {
       log.info('stopping node');
+      stopMemoryReports();
       await cometbft?.stop();
       await server.close();
       await store.close();
