@@ -289,8 +289,8 @@ export interface KvstoreOptions {
   readonly blockInterval: string;
   readonly settings: readonly TomlSetting[];
   /**
-   * The same kvstore app served out of process by CometBFT's `abci-cli kvstore` (this binary),
-   * which CometBFT reaches over a loopback ABCI socket as it reaches ours.
+   * Path of CometBFT's `abci-cli`: the same kvstore app is then served out of process by
+   * `abci-cli kvstore`, and CometBFT reaches it over a loopback ABCI socket as it reaches ours.
    */
   readonly abciCli?: string;
 }
