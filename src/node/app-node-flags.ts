@@ -7,6 +7,6 @@
 // raised end-to-end throughput at 2,000 tx/s offered by 10-15 % (bench/PROFILE.md), for 40-80 MiB
 // more resident memory. V8 reads heap limits only when the process starts, so they cannot be set
 // from inside: every launcher passes them (npm start, the Dockerfile, `cybermilesd testnet`, the
-// bench; app-node-flags.test.ts and test/docker-compose.test.ts keep them in step), and an operator running
-// `node bin/cybermilesd.js start` by hand adds them (README, "Operating a node").
+// bench; app-node-flags.test.ts and test/docker-compose.test.ts keep them in step), and an
+// operator running `node bin/cybermilesd.js start` by hand adds them (README, "Operating a node").
 export const APP_NODE_FLAGS: readonly string[] = ['--max-semi-space-size=64'];

@@ -14,7 +14,10 @@ export interface MemoryFigures {
   readonly youngGenMiB: number;
   /** Memory of buffers and other objects outside the heap that JavaScript holds. */
   readonly externalMiB: number;
-  /** RSS not accounted for by the heap or external memory: native libraries, code, stacks. */
+  /**
+   * RSS beyond the heap and external memory: native libraries, code, stacks (0 when committed
+   * heap pages are not all resident yet).
+   */
   readonly nativeMiB: number;
 }
 
