@@ -8,6 +8,7 @@ import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { createMPT } from '@ethereumjs/mpt';
 import { CommitStore } from '../src/store/commit-store.js';
+import { BoundedCache } from '../src/util/bounded-cache.js';
 import { StagedNodeDB } from '../src/store/node-db.js';
 import { EMPTY_TRIE_ROOT, encodeLeafValue, openStateTrie, stateTrieOptions } from '../src/store/trie.js';
 
@@ -140,6 +141,19 @@ async function stageModes(): Promise<{ perKey: number; batch: number }> {
   return { perKey: median(times.perKey), batch: median(times.batch) };
 }
 
+/**
+ * µs per insertion into a full BoundedCache (each one evicts the oldest entry), as the tx path's
+ * memos (signatures, decoded txs) and the committed-state caches do once they fill.
+ */
+function evictingSetMicros(capacity: number): number {
+  const cache = new BoundedCache<number>(capacity);
+  const keys = Array.from({ length: capacity * 3 }, (_, i) => `key ${i} ${'x'.repeat(96)}`);
+  for (let i = 0; i < capacity; i++) cache.set(keys[i] ?? '', i);
+  const t = performance.now();
+  for (let i = capacity; i < keys.length; i++) cache.set(keys[i] ?? '', i);
+  return ((performance.now() - t) * 1000) / (keys.length - capacity);
+}
+
 async function main(): Promise<void> {
   const dir = mkdtempSync(join(tmpdir(), 'cybermiles-bench-store-'));
   try {
@@ -219,6 +233,8 @@ async function main(): Promise<void> {
     console.log(`  per key (library put)   ${fmt(modes.perKey)} ms   (${fmt((modes.perKey / BLOCK_KEYS) * 1000)} µs/key)`);
     console.log(`  batch (default)         ${fmt(modes.batch)} ms   (${fmt((modes.batch / BLOCK_KEYS) * 1000)} µs/key)`);
     console.log(`  ratio per-key/batch     ${fmt(modes.perKey / modes.batch, 2)}x`);
+    console.log('BoundedCache.set into a full cache (evicting the oldest entry):');
+    for (const capacity of [16_384, 100_000]) console.log(`  ${capacity} entries   ${fmt(evictingSetMicros(capacity), 2)} µs per set`);
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }

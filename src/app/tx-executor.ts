@@ -19,6 +19,7 @@ import { sharedSigVerifier, type SigVerifier } from '../tx/sig-verify-pool.js';
 import { decodeTx, type DecodedTx, type MsgLookup } from '../tx/decode.js';
 import { GasKVStore } from '../tx/gas-kv-store.js';
 import { latin1 } from '../store/bytes.js';
+import { BoundedCache } from '../util/bounded-cache.js';
 import { InfiniteGasMeter, LimitedGasMeter, type GasMeter } from '../tx/gas.js';
 import type { BlockInfo, ExecMode, TxContext } from './module.js';
 import { failure, isChainError, type TxOutcome } from './tx-result.js';
@@ -53,7 +54,7 @@ export interface AheadOptions {
 }
 
 export class TxExecutor {
-  readonly #decoded = new Map<string, DecodedTx>();
+  readonly #decoded = new BoundedCache<DecodedTx>(DECODE_CACHE_SIZE);
   /**
    * Verifications started ahead (verifyAhead) and not yet settled, by decoded tx: a chunk to wait
    * for, or a function that settles the tx's signatures at once (a shared job).
@@ -168,12 +169,7 @@ export class TxExecutor {
     // Decode from a copy: the request's bytes may be a view into a larger socket buffer, which a
     // cached entry must not keep alive.
     const tx = decodeTx(bytes.slice(), this.lookup, this.ante.params);
-    const cache = this.#decoded;
-    if (cache.size >= DECODE_CACHE_SIZE) {
-      const oldest = cache.keys().next();
-      if (oldest.done !== true) cache.delete(oldest.value);
-    }
-    cache.set(key, tx);
+    this.#decoded.set(key, tx);
     return tx;
   }
 

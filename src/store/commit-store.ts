@@ -12,7 +12,7 @@
 import { ClassicLevel } from 'classic-level';
 import type { ProofOps } from 'cosmjs-types/tendermint/crypto/proof';
 import type { Logger } from '../util/logger.js';
-import { BoundedCache } from './bounded-cache.js';
+import { BoundedCache } from '../util/bounded-cache.js';
 import { bytesEqual, compareBytes, concat, readUint64BE, toHex, uint64BE } from '../util/bytes.js';
 import { copyBytes, toKeyString } from './bytes.js';
 import { CacheLayer } from './cache-store.js';

@@ -5,6 +5,7 @@
 import { SignDoc } from 'cosmjs-types/cosmos/tx/v1beta1/tx';
 import { sha256 } from './hash.js';
 import { latin1 } from '../store/bytes.js';
+import { BoundedCache } from '../util/bounded-cache.js';
 import type { TxContext } from '../app/module.js';
 import { EventManager, makeEvent } from '../events/event.js';
 import { ErrInvalidGasLimit, ErrInvalidPubKey, ErrNotSupported, ErrTxTimeoutHeight, ErrUnauthorized, ErrUnknownAddress, ErrWrongSequence } from '../errors/sdk-errors.js';
@@ -107,17 +108,13 @@ export function recordVerified(pending: readonly PendingSignature[], valid: read
 // Address of a public key (SHA-256 then RIPEMD-160: two hashes per signer per run of the ante),
 // remembered per key. Bounded, oldest first out.
 const KEY_ADDRESSES_MAX = 50_000;
-const keyAddresses = new Map<string, Uint8Array>();
+const keyAddresses = new BoundedCache<Uint8Array>(KEY_ADDRESSES_MAX);
 
 function addressOfKey(pubKey: Uint8Array): Uint8Array {
   const key = latin1(pubKey);
   const known = keyAddresses.get(key);
   if (known !== undefined) return known;
   const address = addressFromPubKey(pubKey);
-  if (keyAddresses.size >= KEY_ADDRESSES_MAX) {
-    const oldest = keyAddresses.keys().next();
-    if (oldest.done !== true) keyAddresses.delete(oldest.value);
-  }
   keyAddresses.set(key, address);
   return address;
 }

@@ -3,6 +3,7 @@
 // are valid, as in the Cosmos SDK, so a signature cannot be malleated into a second valid one.
 import { createRequire } from 'node:module';
 import { latin1 } from '../store/bytes.js';
+import { BoundedCache } from '../util/bounded-cache.js';
 
 interface Secp256k1Binding {
   ecdsaVerify(sig: Uint8Array, msg32: Uint8Array, pubkey: Uint8Array): boolean;
@@ -42,18 +43,14 @@ export function isLowS(sig: Uint8Array): boolean {
 // Public keys found valid (a pure property of the bytes); parsing one costs a few microseconds
 // and the same keys sign tx after tx. Bounded, oldest dropped first.
 const VALID_KEYS_MAX = 50_000;
-const validKeys = new Set<string>();
+const validKeys = new BoundedCache<true>(VALID_KEYS_MAX);
 
 export function isValidPubKey(pubkey: Uint8Array): boolean {
   if (pubkey.length !== 33) return false;
   const key = latin1(pubkey);
   if (validKeys.has(key)) return true;
   if (!lib.publicKeyVerify(pubkey)) return false;
-  if (validKeys.size >= VALID_KEYS_MAX) {
-    const oldest = validKeys.values().next();
-    if (oldest.done !== true) validKeys.delete(oldest.value);
-  }
-  validKeys.add(key);
+  validKeys.set(key, true);
   return true;
 }
 

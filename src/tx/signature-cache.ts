@@ -4,19 +4,15 @@
 // signature, pubkey), so the cache cannot change any result; it only saves work. Bounded, oldest
 // entries dropped first.
 import { latin1 } from '../store/bytes.js';
-
-function addBounded(set: Set<string>, key: string, capacity: number): void {
-  if (set.size >= capacity) {
-    const oldest = set.values().next();
-    if (oldest.done !== true) set.delete(oldest.value);
-  }
-  set.add(key);
-}
+import { BoundedCache } from '../util/bounded-cache.js';
 
 export class SignatureCache {
-  private readonly entries = new Set<string>();
-  private readonly invalid = new Set<string>();
-  constructor(private readonly capacity = 100_000) {}
+  private readonly entries: BoundedCache<true>;
+  private readonly invalid: BoundedCache<true>;
+  constructor(capacity = 100_000) {
+    this.entries = new BoundedCache(capacity);
+    this.invalid = new BoundedCache(Math.max(1, capacity >> 4));
+  }
 
   static key(digest: Uint8Array, sig: Uint8Array, pubkey: Uint8Array): string {
     const all = new Uint8Array(digest.length + sig.length + pubkey.length);
@@ -32,7 +28,7 @@ export class SignatureCache {
   }
 
   add(key: string): void {
-    addBounded(this.entries, key, this.capacity);
+    this.entries.set(key, true);
   }
 
   isInvalid(key: string): boolean {
@@ -40,7 +36,7 @@ export class SignatureCache {
   }
 
   addInvalid(key: string): void {
-    addBounded(this.invalid, key, Math.max(1, this.capacity >> 4));
+    this.invalid.set(key, true);
   }
 
   get size(): number {

@@ -3,6 +3,7 @@ import { fromBech32, toBech32 } from '@cosmjs/encoding';
 import { createHash } from 'node:crypto';
 import { ErrInvalidAddress } from '../../errors/sdk-errors.js';
 import { latin1 } from '../../store/bytes.js';
+import { BoundedCache } from '../../util/bounded-cache.js';
 
 export const BECH32_PREFIX = 'cmt';
 
@@ -11,16 +12,8 @@ export const BECH32_PREFIX = 'cmt';
 // and FinalizeBlock. Both directions are memoised in bounded maps (oldest entry dropped first);
 // only successful parses are remembered, and callers get their own copy of the bytes.
 const MEMO_SIZE = 50_000;
-const parsed = new Map<string, Uint8Array>();
-const encoded = new Map<string, string>();
-
-function remember<V>(map: Map<string, V>, key: string, value: V): void {
-  if (map.size >= MEMO_SIZE) {
-    const oldest = map.keys().next();
-    if (oldest.done !== true) map.delete(oldest.value);
-  }
-  map.set(key, value);
-}
+const parsed = new BoundedCache<Uint8Array>(MEMO_SIZE);
+const encoded = new BoundedCache<string>(MEMO_SIZE);
 
 export function addressFromPubKey(pubkey: Uint8Array): Uint8Array {
   const sha = createHash('sha256').update(pubkey).digest();
@@ -32,7 +25,7 @@ export function toAddress(bytes: Uint8Array): string {
   const known = encoded.get(key);
   if (known !== undefined) return known;
   const address = toBech32(BECH32_PREFIX, bytes);
-  remember(encoded, key, address);
+  encoded.set(key, address);
   return address;
 }
 
@@ -41,7 +34,7 @@ export function parseAddress(address: string, field = 'address'): Uint8Array {
   const known = parsed.get(address);
   if (known !== undefined) return known.slice();
   const bytes = parseAddressUncached(address, field);
-  remember(parsed, address, bytes.slice());
+  parsed.set(address, bytes.slice());
   return bytes;
 }
 
@@ -54,7 +47,7 @@ export function parseAddressShared(address: string, field = 'address'): Uint8Arr
   const known = parsed.get(address);
   if (known !== undefined) return known;
   const bytes = parseAddressUncached(address, field);
-  remember(parsed, address, bytes);
+  parsed.set(address, bytes);
   return bytes;
 }
 
