@@ -89,7 +89,7 @@ export const INCLUSIVE_OF = [
   'executeDecoded',
   'runAnte',
   'charge',
-  'preverify',
+  'verifyAhead',
   'stage',
   'applyBatch',
   '#writeStaged',

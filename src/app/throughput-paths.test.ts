@@ -91,13 +91,13 @@ describe('TxExecutor', () => {
     const txs: Uint8Array[] = [];
     for (let i = 0; i < 36; i++) txs.push(await transfer(i % 3, BigInt(Math.floor(i / 3)), 1n));
     // Each account's first tx is verified against its committed account; later ones too (same number).
-    await replacement.preverify(exec.state, txs, 'cybermiles-unit-1');
+    await replacement.verifyAhead(exec.state, txs, 'cybermiles-unit-1');
     expect(calls).toEqual([36]);
     // Now known: nothing left to verify.
-    await replacement.preverify(exec.state, txs, 'cybermiles-unit-1');
+    await replacement.verifyAhead(exec.state, txs, 'cybermiles-unit-1');
     expect(calls).toEqual([36]);
     // Below the batch minimum, the ante verifies inline.
-    await replacement.preverify(exec.state, [await transfer(0, 12n, 1n)], 'cybermiles-unit-1');
+    await replacement.verifyAhead(exec.state, [await transfer(0, 12n, 1n)], 'cybermiles-unit-1');
     expect(calls).toEqual([36]);
   });
 });

@@ -34,7 +34,7 @@ import { failure, isChainError, type TxOutcome } from './tx-result.js';
 export const DECODE_CACHE_SIZE = 16_384;
 
 /** Fewer signatures than this to verify ahead are left to the ante (see verifyAhead). */
-export const PREVERIFY_MIN_BATCH = 32;
+export const AHEAD_MIN_BATCH = 32;
 
 /**
  * Signatures per message to the verifier when verifying ahead. The first chunk comes back (and its
@@ -43,7 +43,7 @@ export const PREVERIFY_MIN_BATCH = 32;
 export const AHEAD_CHUNK = 64;
 
 export interface AheadOptions {
-  /** Fewer signatures than this in all are left to the ante (default PREVERIFY_MIN_BATCH). */
+  /** Fewer signatures than this in all are left to the ante (default AHEAD_MIN_BATCH). */
   readonly minBatch?: number;
   /**
    * Only signers whose sequence is their account's current one. For CheckTx requests queued
@@ -98,7 +98,7 @@ export class TxExecutor {
       groups.push({ tx, sigs });
       total += sigs.length;
     }
-    if (total === 0 || total < (opts.minBatch ?? PREVERIFY_MIN_BATCH)) return Promise.resolve();
+    if (total === 0 || total < (opts.minBatch ?? AHEAD_MIN_BATCH)) return Promise.resolve();
     const chunks: Promise<void>[] = [];
     let chunk: PendingSignature[] = [];
     let chunkTxs: DecodedTx[] = [];
@@ -153,11 +153,6 @@ export class TxExecutor {
     });
     for (const tx of members) this.#ahead.set(tx, settled);
     return settled;
-  }
-
-  /** verifyAhead for a whole batch, awaited. */
-  preverify(state: KVReader, txs: readonly Uint8Array[], chainId: string, minBatch = PREVERIFY_MIN_BATCH): Promise<void> {
-    return this.verifyAhead(state, txs, chainId, { minBatch });
   }
 
   decode(bytes: Uint8Array): DecodedTx {

@@ -29,8 +29,10 @@ export function blockTime(height: bigint): Timestamp {
   return { seconds: GENESIS_SECONDS + 5n * height, nanos: 0 };
 }
 
-/** app_state JSON funding each address with `amount` ucmt (bank creates accounts 0, 1, ... in this order). */
-/** App state funding `balances`, with permissive fees; `modules` replaces whole module sections (fees, say). */
+/**
+ * app_state JSON funding each address with `amount` (bank creates accounts 0, 1, ... in this
+ * order), with permissive fees; `modules` replaces whole module sections (fees, say).
+ */
 export function genesisAppState(
   balances: ReadonlyArray<readonly [string, bigint]>,
   opts: { readonly denom?: string; readonly modules?: Readonly<Record<string, unknown>> } = {},

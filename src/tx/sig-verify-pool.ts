@@ -4,8 +4,8 @@
 // CheckTx, and a block replayed without CheckTx (a validator whose mempool never saw its txs)
 // verified every signature one after another. The pool verifies a batch split across its threads
 // while the main thread waits or does other work. Results are pure functions of (signature,
-// digest, public key), and the ante still makes every decision (see TxExecutor.preverify), so the
-// pool only decides WHERE the work runs: state and results are the same with or without it.
+// digest, public key), and the ante still makes every decision (see TxExecutor.verifyAhead), so
+// the pool only decides WHERE the work runs: state and results are the same with or without it.
 //
 // The worker is a few lines of plain JavaScript evaluated from a string (no build step, works
 // from src/ under tsx and from dist/ alike); it loads the same native binding by absolute path.
