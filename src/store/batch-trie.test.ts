@@ -1,8 +1,7 @@
-import { BranchMPTNode, ExtensionMPTNode, LeafMPTNode, createMPT, decodeMPTNode, decodeRawMPTNode, isRawMPTNode } from '@ethereumjs/mpt';
-import type { NodeReferenceOrRawMPTNode } from '@ethereumjs/mpt';
+import { BranchMPTNode, ExtensionMPTNode, createMPT, decodeMPTNode, decodeRawMPTNode, isRawMPTNode } from '@ethereumjs/mpt';
 import { ValueEncoding } from '@ethereumjs/util';
 import { describe, expect, it } from 'vitest';
-import { applyBatch, compactKey, encodeBranchNode, encodeExtensionNode, encodeLeafNode, type PathChange } from './batch-trie.js';
+import { applyBatch, type PathChange } from './batch-trie.js';
 import { StagedNodeDB } from './node-db.js';
 import { EMPTY_TRIE_ROOT, TRIE_HASH_OPTIONS, encodeLeafValue, sha256 } from './trie.js';
 
@@ -161,6 +160,46 @@ describe('applyBatch', () => {
     }
   });
 
+  it('matches the stock trie on random paths with long shared prefixes (extensions opened, folded, merged)', async () => {
+    // Paths over a two-letter alphabet for their first nibbles, so that extensions, deep branches
+    // and leaves landing on leaves are common; the rest of each path is random.
+    const rnd = generator(23);
+    const universe = Array.from({ length: 120 }, () => {
+      const p = new Uint8Array(32);
+      const shared = rnd(24);
+      for (let i = 0; i < 64; i++) {
+        const n = i < shared ? (rnd(2) === 0 ? 0x3 : 0xc) : rnd(16);
+        p[i >> 1] = (p[i >> 1] as number) | (i & 1 ? n : n << 4);
+      }
+      return p;
+    });
+    const distinct = [...new Map(universe.map((p) => [hex(p), p])).values()];
+    const stock = await stockTrie(false);
+    const ours = new Nodes();
+    let root = EMPTY_TRIE_ROOT;
+    const present = new Set<number>();
+    for (let block = 0; block < 150; block++) {
+      const changes: PathChange[] = [];
+      const touched = new Set<number>();
+      for (let n = 1 + rnd(block % 10 === 0 ? 60 : 8); n > 0; n--) {
+        const i = rnd(distinct.length);
+        if (touched.has(i)) continue;
+        touched.add(i);
+        const value = rnd(3) === 0 ? null : encodeLeafValue(Uint8Array.of(block & 0xff, rnd(256), rnd(256)));
+        if (value === null && !present.has(i)) continue;
+        if (value === null) present.delete(i);
+        else present.add(i);
+        changes.push({ path: distinct[i] as Uint8Array, value });
+        await stock.put(distinct[i] as Uint8Array, value);
+      }
+      const r = applyBatch(ours, root, EMPTY_TRIE_ROOT, changes, sha256);
+      ours.apply(r.puts, r.dels);
+      root = Uint8Array.from(r.root);
+      expect(hex(root), `block ${block}`).toBe(hex(stock.root()));
+      expect([...ours.map.keys()].sort(), `block ${block} nodes`).toEqual([...stock.nodes()].sort());
+    }
+  });
+
   it('leaves the root as it is when there is nothing to change', () => {
     const ours = new Nodes();
     const r = applyBatch(ours, EMPTY_TRIE_ROOT, EMPTY_TRIE_ROOT, [], sha256);
@@ -175,52 +214,5 @@ describe('applyBatch', () => {
     expect(() => applyBatch(ours, EMPTY_TRIE_ROOT, EMPTY_TRIE_ROOT, [{ path: p, value: new Uint8Array() }], sha256)).toThrow(/deletion/);
     expect(() => applyBatch(ours, EMPTY_TRIE_ROOT, EMPTY_TRIE_ROOT, [{ path: p, value: Uint8Array.of(0) }, { path: p, value: null }], sha256)).toThrow(/twice/);
     expect(() => applyBatch(ours, sha256(enc.encode('nowhere')), EMPTY_TRIE_ROOT, [{ path: p, value: Uint8Array.of(0) }], sha256)).toThrow(/missing node/);
-  });
-});
-
-describe('node encoding', () => {
-  const rnd = generator(99);
-  const bytes = (n: number): Uint8Array => Uint8Array.from({ length: n }, () => rnd(256));
-  const nibbles = (n: number): number[] => Array.from({ length: n }, () => rnd(16));
-
-  it('writes the bytes the library\'s nodes serialise to, for every shape and length class', () => {
-    for (let round = 0; round < 400; round++) {
-      const key = nibbles(rnd(65));
-      // Values of 1 byte (< 0x80 and not), up to 55 bytes (short string) and beyond (long string).
-      const value = round % 10 === 0 ? Uint8Array.of(rnd(256)) : bytes(1 + rnd(300));
-      expect(hex(encodeLeafNode(key, value))).toBe(hex(new LeafMPTNode(key, value).serialize()));
-      const hash = bytes(32);
-      expect(hex(encodeExtensionNode(key, { hash }))).toBe(hex(new ExtensionMPTNode(key, hash).serialize()));
-      // An inline child: a small leaf under the extension.
-      const small = new LeafMPTNode(nibbles(1 + rnd(3)), bytes(1 + rnd(10)));
-      expect(hex(encodeExtensionNode(key, { inline: small.serialize() }))).toBe(hex(new ExtensionMPTNode(key, small.raw() as unknown as Uint8Array).serialize()));
-      const branch = new BranchMPTNode();
-      const children: ({ hash: Uint8Array } | { inline: Uint8Array } | null)[] = [];
-      for (let i = 0; i < 16; i++) {
-        const kind = rnd(4);
-        if (kind === 0) children.push(null);
-        else if (kind === 3) {
-          children.push({ inline: small.serialize() });
-          branch.setBranch(i, small.raw() as NodeReferenceOrRawMPTNode);
-        } else {
-          const h = bytes(32);
-          children.push({ hash: h });
-          branch.setBranch(i, h);
-        }
-      }
-      expect(hex(encodeBranchNode(children))).toBe(hex(branch.serialize()));
-      // And the library reads ours back as the same node.
-      expect(hex(decodeMPTNode(encodeBranchNode(children)).serialize())).toBe(hex(branch.serialize()));
-    }
-  });
-
-  it('encodes path segments as the library\'s hex prefix', () => {
-    for (let n = 0; n <= 64; n++) {
-      const key = nibbles(n);
-      for (const leaf of [true, false]) {
-        const node = leaf ? new LeafMPTNode(key, Uint8Array.of(1)) : new ExtensionMPTNode(key, new Uint8Array(32));
-        expect(hex(compactKey(key, leaf))).toBe(hex(node.raw()[0] as Uint8Array));
-      }
-    }
   });
 });

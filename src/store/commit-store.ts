@@ -17,7 +17,7 @@ import { bytesEqual, compareBytes, concat, readUint64BE, toHex, uint64BE } from 
 import { copyBytes, toKeyString } from './bytes.js';
 import { CacheLayer } from './cache-store.js';
 import { iteratePrefix } from './level-iterate.js';
-import { StagedNodeDB } from './node-db.js';
+import { StagedNodeDB, nodeKey } from './node-db.js';
 import { buildProofOps } from './proof.js';
 import { EMPTY_TRIE_ROOT, decodeLeafValue, encodeLeafValue, openStateTrie, sha256 } from './trie.js';
 import { applyBatch, type PathChange } from './batch-trie.js';
@@ -65,17 +65,13 @@ interface Staged {
   readonly height: bigint;
   /** The effective changes: no-ops against committed state are dropped. */
   readonly changes: readonly StateChange[];
-  /** hex(node hash) -> node body, or undefined for a pruned node. */
+  /** node id (node-db.ts) -> node body, or undefined for a pruned node. */
   readonly nodes: ReadonlyMap<string, Uint8Array | undefined>;
   readonly root: Uint8Array;
 }
 
-function trieNodeKey(hex: string): Uint8Array {
-  const key = new Uint8Array(TRIE_PREFIX.length + hex.length / 2);
-  key.set(TRIE_PREFIX, 0);
-  Buffer.from(key.buffer, key.byteOffset + TRIE_PREFIX.length, hex.length / 2).write(hex, 'hex');
-  return key;
-}
+/** The database key of the trie node with this id (see node-db.ts). */
+const trieNodeKey = (id: string): Uint8Array => nodeKey(TRIE_PREFIX, id);
 
 function checkKey(key: unknown, what: string): asserts key is Uint8Array {
   if (!(key instanceof Uint8Array)) throw new TypeError(`CommitStore.${what}: key must be a Uint8Array`);
@@ -113,11 +109,11 @@ export class CommitStore implements KVReader {
     this.#height = meta.height;
     this.#appHash = meta.appHash;
     this.#root = meta.root;
-    this.#readNode = (hex) => {
-      const cached = this.#nodes.get(hex);
+    this.#readNode = (id) => {
+      const cached = this.#nodes.get(id);
       if (cached !== undefined) return cached;
-      const node = this.#db.getSync(trieNodeKey(hex));
-      if (node !== undefined) this.#nodes.set(hex, node);
+      const node = this.#db.getSync(trieNodeKey(id));
+      if (node !== undefined) this.#nodes.set(id, node);
       return node;
     };
   }
@@ -246,8 +242,8 @@ export class CommitStore implements KVReader {
     const changes: PathChange[] = effective.map(([key, value]) => ({ path: sha256(key), value: value === undefined ? null : encodeLeafValue(value) }));
     const { root, puts, dels } = applyBatch(nodeDb, this.#root, EMPTY_TRIE_ROOT, changes, sha256);
     // Deletions first: a node replaced and rebuilt identically ends up stored.
-    nodeDb.applyOps(dels.map((key) => ({ type: 'del' as const, key })));
-    nodeDb.applyOps(puts.map(([key, value]) => ({ type: 'put' as const, key, value })));
+    for (const hash of dels) nodeDb.deleteNode(hash);
+    for (const [hash, node] of puts) nodeDb.putNode(hash, node);
     return Uint8Array.from(root);
   }
 
@@ -290,9 +286,9 @@ export class CommitStore implements KVReader {
       if (value === undefined) batch.del(concat(STATE_PREFIX, key));
       else batch.put(concat(STATE_PREFIX, key), value);
     }
-    for (const [hex, node] of staged.nodes) {
-      if (node === undefined) batch.del(trieNodeKey(hex));
-      else batch.put(trieNodeKey(hex), node);
+    for (const [id, node] of staged.nodes) {
+      if (node === undefined) batch.del(trieNodeKey(id));
+      else batch.put(trieNodeKey(id), node);
     }
     batch.put(META_HEIGHT, uint64BE(staged.height));
     batch.put(META_APP_HASH, staged.root);
@@ -308,9 +304,9 @@ export class CommitStore implements KVReader {
     for (const [key, value] of staged.changes) values.update(toKeyString(key), value ?? null);
     // New nodes are the ones the next block reads first (the top of the trie changes every block).
     const nodes = this.#nodes;
-    for (const [hex, node] of staged.nodes) {
-      if (node === undefined) nodes.delete(hex);
-      else nodes.set(hex, node);
+    for (const [id, node] of staged.nodes) {
+      if (node === undefined) nodes.delete(id);
+      else nodes.set(id, node);
     }
     this.#logger?.debug('state committed', { height: staged.height, appHash: staged.root });
   }
@@ -332,7 +328,7 @@ export class CommitStore implements KVReader {
       const nodes = this.#nodes;
       const db = this.#db;
       // Trie nodes are content-addressed, so the shared node cache is valid at any root.
-      const reader: CommittedNodeReader = (hex) => nodes.get(hex) ?? db.getSync(trieNodeKey(hex), { snapshot });
+      const reader: CommittedNodeReader = (id) => nodes.get(id) ?? db.getSync(trieNodeKey(id), { snapshot });
       const trie = openStateTrie(new StagedNodeDB(reader, { readOnly: true }), root);
       const { nodes: proofNodes, leaf } = await trie.proofOf(key);
       const value = leaf === null ? undefined : copyBytes(decodeLeafValue(leaf));

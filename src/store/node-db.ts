@@ -1,7 +1,10 @@
 // The database the Merkle Patricia trie writes its nodes to while a block is staged.
 //
-// @ethereumjs/mpt wraps whatever DB it is given in a CheckpointDB, which hands us node keys as
-// unprefixed hex strings of the node hash and (with ValueEncoding.Bytes) node bodies as bytes.
+// Nodes are held under their id: the latin1 string of their hash (one code unit per byte, half
+// the length of hex and cheaper to make and to turn back into a database key). @ethereumjs/mpt's
+// CheckpointDB, which the library trie wraps around any DB, hands string keys as hex; the string
+// API below (get/put/del/batch, getNode) takes those and converts. The state trie and the batch
+// update pass hashes as bytes (getNodeByHash, applyOps, putNode, deleteNode).
 // Writes and deletions go to an in-memory `pending` map (last operation wins, as if applied in
 // order); reads consult `pending` first, then the committed nodes through `readCommitted`.
 // Nothing here touches disk: CommitStore.commit turns `pending` into `t/` operations of its batch.
@@ -13,9 +16,24 @@
 // committed, which an effective, de-duplicated write set cannot produce short of a hash
 // collision) it would leave one unreachable node behind.
 import type { BatchDBOp, DB, EncodingOpts } from '@ethereumjs/util';
+import { latin1 } from './bytes.js';
 
-/** Reads a committed trie node by the hex of its hash; undefined when absent. */
-export type CommittedNodeReader = (hexKey: string) => Uint8Array | undefined;
+/** Reads a committed trie node by its id; undefined when absent. */
+export type CommittedNodeReader = (id: string) => Uint8Array | undefined;
+
+/** A node's id: the latin1 string of its hash. */
+export const nodeId = (hash: Uint8Array): string => latin1(hash);
+
+/** The id of the node whose hash is given in hex (the library's key strings). */
+export const nodeIdOfHex = (hex: string): string => Buffer.from(hex, 'hex').toString('latin1');
+
+/** `prefix` followed by the hash a node id stands for: the node's database key. */
+export function nodeKey(prefix: Uint8Array, id: string): Uint8Array {
+  const key = new Uint8Array(prefix.length + id.length);
+  key.set(prefix, 0);
+  for (let i = 0, at = prefix.length; i < id.length; i++, at++) key[at] = id.charCodeAt(i);
+  return key;
+}
 
 function nodeBytes(value: string | Uint8Array): Uint8Array {
   if (typeof value === 'string') {
@@ -25,7 +43,7 @@ function nodeBytes(value: string | Uint8Array): Uint8Array {
 }
 
 export class StagedNodeDB implements DB<string, string | Uint8Array> {
-  /** hex(node hash) -> node body, or undefined for a pruned (deleted) node. */
+  /** node id -> node body, or undefined for a pruned (deleted) node. */
   readonly pending = new Map<string, Uint8Array | undefined>();
   /** Keys whose first operation in this staging was a put. */
   readonly #fresh = new Set<string>();
@@ -37,69 +55,84 @@ export class StagedNodeDB implements DB<string, string | Uint8Array> {
     this.#readOnly = opts.readOnly === true;
   }
 
-  get(key: string, _opts?: EncodingOpts): Promise<Uint8Array | undefined> {
-    return Promise.resolve(this.getNode(key));
+  get(hexKey: string, _opts?: EncodingOpts): Promise<Uint8Array | undefined> {
+    return Promise.resolve(this.getNode(hexKey));
   }
 
-  /** Synchronous read by hex key: pending first (a pruned node reads as absent), then committed. */
+  /** Synchronous read by the hex of a node's hash. */
   getNode(hexKey: string): Uint8Array | undefined {
-    const pending = this.pending;
-    const staged = pending.get(hexKey);
-    if (staged !== undefined || pending.has(hexKey)) return staged;
-    return this.#readCommitted(hexKey);
+    return this.#get(nodeIdOfHex(hexKey));
   }
 
-  /** Synchronous read by node hash (the trie's fast path; Buffer's native hex gives flat strings). */
+  /** Synchronous read by node hash (the trie's and the batch update's path). */
   getNodeByHash(hash: Uint8Array): Uint8Array | undefined {
-    return this.getNode(Buffer.from(hash.buffer, hash.byteOffset, hash.byteLength).toString('hex'));
+    return this.#get(nodeId(hash));
   }
 
-  put(key: string, value: string | Uint8Array, _opts?: EncodingOpts): Promise<void> {
+  put(hexKey: string, value: string | Uint8Array, _opts?: EncodingOpts): Promise<void> {
     this.#assertWritable();
-    this.#put(key, nodeBytes(value));
+    this.#put(nodeIdOfHex(hexKey), nodeBytes(value));
     return Promise.resolve();
   }
 
-  del(key: string, _opts?: EncodingOpts): Promise<void> {
+  del(hexKey: string, _opts?: EncodingOpts): Promise<void> {
     this.#assertWritable();
-    this.#del(key);
+    this.#del(nodeIdOfHex(hexKey));
     return Promise.resolve();
   }
 
-  /** The trie's own batches (node hashes as bytes), applied without the hex round trip. */
+  /** The trie's own batches (node hashes as bytes). */
   applyOps(ops: readonly BatchDBOp[]): void {
     this.#assertWritable();
     for (const op of ops) {
-      const k = op.key;
-      const hex = Buffer.from(k.buffer, k.byteOffset, k.byteLength).toString('hex');
-      if (op.type === 'put') this.#put(hex, op.value);
-      else this.#del(hex);
+      if (op.type === 'put') this.#put(nodeId(op.key), op.value);
+      else this.#del(nodeId(op.key));
     }
+  }
+
+  /** Stores a node under its hash. */
+  putNode(hash: Uint8Array, node: Uint8Array): void {
+    this.#assertWritable();
+    this.#put(nodeId(hash), node);
+  }
+
+  /** Prunes the node stored under `hash`. */
+  deleteNode(hash: Uint8Array): void {
+    this.#assertWritable();
+    this.#del(nodeId(hash));
   }
 
   batch(ops: BatchDBOp<string, string | Uint8Array>[]): Promise<void> {
     this.#assertWritable();
     for (const op of ops) {
-      if (op.type === 'put') this.#put(op.key, nodeBytes(op.value));
-      else this.#del(op.key);
+      if (op.type === 'put') this.#put(nodeIdOfHex(op.key), nodeBytes(op.value));
+      else this.#del(nodeIdOfHex(op.key));
     }
     return Promise.resolve();
   }
 
-  #put(hex: string, node: Uint8Array): void {
+  /** Pending first (a pruned node reads as absent), then committed. */
+  #get(id: string): Uint8Array | undefined {
     const pending = this.pending;
-    if (!pending.has(hex)) this.#fresh.add(hex);
-    pending.set(hex, node);
+    const staged = pending.get(id);
+    if (staged !== undefined || pending.has(id)) return staged;
+    return this.#readCommitted(id);
   }
 
-  #del(hex: string): void {
+  #put(id: string, node: Uint8Array): void {
     const pending = this.pending;
-    if (this.#fresh.has(hex)) {
+    if (!pending.has(id)) this.#fresh.add(id);
+    pending.set(id, node);
+  }
+
+  #del(id: string): void {
+    const pending = this.pending;
+    if (this.#fresh.has(id)) {
       // Written during this staging only: forget it (see the header).
-      this.#fresh.delete(hex);
-      pending.delete(hex);
+      this.#fresh.delete(id);
+      pending.delete(id);
     } else {
-      pending.set(hex, undefined);
+      pending.set(id, undefined);
     }
   }
 

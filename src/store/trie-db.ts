@@ -2,7 +2,7 @@
 // which converts every node hash to a hex string with a JavaScript loop before calling the DB;
 // that conversion and the resulting string ropes showed up high in the staging profile. The state
 // trie never opens checkpoints, so outside a checkpoint this subclass hands node hashes (bytes)
-// straight to the StagedNodeDB, which uses Node's native hex. Inside a checkpoint it defers to
+// straight to the StagedNodeDB, which keys nodes by the hash's bytes. Inside a checkpoint it defers to
 // the library unchanged.
 import { CheckpointDB } from '@ethereumjs/mpt';
 import { ValueEncoding } from '@ethereumjs/util';
