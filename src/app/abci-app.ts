@@ -23,6 +23,7 @@ import {
 } from 'cosmjs-types/tendermint/abci/types';
 import type { AbciApplication } from '../abci/application.js';
 import './proto-alloc.js';
+import './proto-strings.js';
 import { EventManager } from '../events/event.js';
 import { GasKVStore } from '../tx/gas-kv-store.js';
 import { InfiniteGasMeter } from '../tx/gas.js';
