@@ -17,7 +17,7 @@
 //   --sweep-from R      our chain's first sweep rate, tx/s (default 1000; kvstore starts at 2000)
 //   --soak S            instead of the phases: S seconds of paced load, memory growth of the app
 //   --profile           run the app under node --cpu-prof; summary in the JSON and PROFILE-latest.md
-//   --out FILE          JSON output (default bench/results/latest.json); also printed on stdout
+//   --out FILE          JSON output (default bench/results/latest.json, soak-latest.json with --soak); also printed on stdout
 //   --keep              keep the temporary homes (logs) for inspection
 //   --comet-pprof       also profile CometBFT (Go pprof) during the paced phase
 //   --pairs N, --mix-transfer-rate R   escrow mix: buyer/seller pairs (300), transfers beside them (1000/s)
@@ -131,7 +131,8 @@ const MAX_OUTSTANDING = num(args['max-outstanding'], 4000);
 const CONCURRENCY = num(args.concurrency, 256);
 const BATCH = num(args.batch, 4);
 const GAS_LIMIT = BigInt(args['gas-limit'] ?? '100000');
-const OUT = args.out ?? join(ROOT, 'bench', 'results', 'latest.json');
+// A soak writes its own file, so that it never replaces the full run's figures.
+const OUT = args.out ?? join(ROOT, 'bench', 'results', SOAK_MS === undefined ? 'latest.json' : 'soak-latest.json');
 /** Saturation pre-signs this many txs per second of phase; the phase ends early if they run out. */
 const SATURATE_SIGN_RATE = 6000;
 /** Distinct pre-signed txs of the flooder (enough for its whole phase at a few thousand a second). */
