@@ -2,21 +2,11 @@ import { BinaryReader, BinaryWriter } from 'cosmjs-types/binary';
 import { utf8Read } from 'cosmjs-types/utf8';
 import { describe, expect, it } from 'vitest';
 import { readProtoString } from './proto-strings.js';
-
-/** Deterministic pseudo-random generator for test inputs (xorshift32). */
-function generator(seed: number): (n: number) => number {
-  let x = seed;
-  return (n) => {
-    x ^= x << 13;
-    x ^= x >>> 17;
-    x ^= x << 5;
-    return (x >>> 0) % n;
-  };
-}
+import { randomBelow } from '../testing/random.js';
 
 describe('protobuf strings', () => {
   it('decode exactly as the library\'s UTF-8 reader: ASCII, multi-byte, and invalid bytes', () => {
-    const rnd = generator(5);
+    const rnd = randomBelow(5);
     const samples: Uint8Array[] = [
       new Uint8Array(0),
       new TextEncoder().encode('cosmos1qypqxpq9qcrsszg2pvxq6rs0zqg3yyc5lzv7xu'),

@@ -4,20 +4,10 @@ import { describe, expect, it } from 'vitest';
 import { applyBatch, type PathChange } from './batch-trie.js';
 import { StagedNodeDB } from './node-db.js';
 import { EMPTY_TRIE_ROOT, TRIE_HASH_OPTIONS, encodeLeafValue, sha256 } from './trie.js';
+import { randomBelow } from '../testing/random.js';
 
 const hex = (u: Uint8Array): string => Buffer.from(u).toString('hex');
 const enc = new TextEncoder();
-
-/** Deterministic pseudo-random generator for test inputs (xorshift32). */
-function generator(seed: number): (n: number) => number {
-  let x = seed;
-  return (n) => {
-    x ^= x << 13;
-    x ^= x >>> 17;
-    x ^= x << 5;
-    return (x >>> 0) % n;
-  };
-}
 
 /** Hashes of the stored nodes reachable from `root`; throws on a missing one. */
 function reachable(root: Uint8Array, get: (hash: string) => Uint8Array | undefined): Set<string> {
@@ -76,7 +66,7 @@ describe('applyBatch', () => {
     const stock = await stockTrie();
     const ours = new Nodes();
     let root = EMPTY_TRIE_ROOT;
-    const rnd = generator(7);
+    const rnd = randomBelow(7);
     const live = new Set<string>();
     for (let block = 0; block < 40; block++) {
       const writes = new Map<string, string | null>();
@@ -138,7 +128,7 @@ describe('applyBatch', () => {
     const stock = await stockTrie(false);
     const ours = new Nodes();
     let root = EMPTY_TRIE_ROOT;
-    const rnd = generator(11);
+    const rnd = randomBelow(11);
     const present = new Set<number>();
     for (let round = 0; round < 80; round++) {
       const changes: PathChange[] = [];
@@ -163,7 +153,7 @@ describe('applyBatch', () => {
   it('matches the stock trie on random paths with long shared prefixes (extensions opened, folded, merged)', async () => {
     // Paths over a two-letter alphabet for their first nibbles, so that extensions, deep branches
     // and leaves landing on leaves are common; the rest of each path is random.
-    const rnd = generator(23);
+    const rnd = randomBelow(23);
     const universe = Array.from({ length: 120 }, () => {
       const p = new Uint8Array(32);
       const shared = rnd(24);

@@ -15,21 +15,11 @@ import {
   type EncodedChild,
   type Nibbles,
 } from './trie-node-codec.js';
+import { randomBelow } from '../testing/random.js';
 
 const hex = (u: Uint8Array): string => Buffer.from(u).toString('hex');
 
-/** Deterministic pseudo-random generator for test inputs (xorshift32). */
-function generator(seed: number): (n: number) => number {
-  let x = seed;
-  return (n) => {
-    x ^= x << 13;
-    x ^= x >>> 17;
-    x ^= x << 5;
-    return (x >>> 0) % n;
-  };
-}
-
-const rnd = generator(99);
+const rnd = randomBelow(99);
 const bytes = (n: number): Uint8Array => Uint8Array.from({ length: n }, () => rnd(256));
 const nibbles = (n: number): number[] => Array.from({ length: n }, () => rnd(16));
 

@@ -140,15 +140,4 @@ export function editBody(tx: Uint8Array, edit: (b: TxBody) => TxBody): Uint8Arra
   return encodeTxRaw(TxBody.encode(edit(TxBody.decode(raw.bodyBytes))).finish(), raw.authInfoBytes, raw.signatures);
 }
 
-/** A small deterministic PRNG (xorshift32) for fuzz-style tests that must not be flaky. */
-export function prng(seed: number): () => number {
-  let x = seed >>> 0 || 1;
-  return () => {
-    x ^= x << 13;
-    x >>>= 0;
-    x ^= x >>> 17;
-    x ^= x << 5;
-    x >>>= 0;
-    return x;
-  };
-}
+export { prng } from './random.js';
