@@ -15,6 +15,7 @@
 //   --skip LIST         phases to leave out (comma-separated)
 //   --sweep-step S      seconds of each sweep step's steady window (default 10)
 //   --sweep-from R      our chain's first sweep rate, tx/s (default 1000; kvstore starts at 2000)
+//   --sweep-refine N    after the first step not kept up, halve the gap to the last one kept up N times (default 2)
 //   --soak S            instead of the phases: S seconds of paced load, memory growth of the app
 //   --profile           run the app under node --cpu-prof; summary in the JSON and PROFILE-latest.md
 //   --out FILE          JSON output (default bench/results/latest.json, soak-latest.json with --soak); also printed on stdout
@@ -103,6 +104,7 @@ const { values: args } = parseArgs({
     phases: { type: 'string' },
     'sweep-step': { type: 'string' },
     'sweep-from': { type: 'string' },
+    'sweep-refine': { type: 'string' },
   },
 });
 
@@ -119,6 +121,9 @@ const PHASES = new Set((args.phases ?? 'pipeline,sweep,paced,escrow,kvstore,kvso
 const run = (phase: string): boolean => PHASES.has(phase);
 /** Seconds of each sweep step's steady window (after a warm-up of half as long). */
 const SWEEP_STEP_MS = num(args['sweep-step'], 10) * 1000;
+/** Steps that halve the gap between the highest rate kept up with and the first one that was not. */
+const SWEEP_REFINE = num(args['sweep-refine'], 2);
+const REFINE_PAUSE_MS = 10_000;
 /** A step is kept up with when this share of the offered rate commits, with p99 under the latency target. */
 const KEPT_UP_SHARE = 0.95;
 const P99_TARGET_MS = 3000;
@@ -350,7 +355,7 @@ async function runSweep(
 ): Promise<SweepResult> {
   const steps: SweepStep[] = [];
   const warm = Math.round(SWEEP_STEP_MS / 2);
-  for (const rate of rates) {
+  const step = async (rate: number): Promise<SweepStep> => {
     const rpc = new RpcClient(chain.rpcUrls[0] ?? '');
     const sub = new Submitter(rpc, { concurrency: CONCURRENCY, batch: BATCH });
     const recs = await txsFor(Math.round((rate * (warm + SWEEP_STEP_MS)) / 1000) + 50);
@@ -366,14 +371,34 @@ async function runSweep(
     const committed = rs?.successfulTxPerSec ?? null;
     const keptUp = committed !== null && committed >= KEPT_UP_SHARE * rate && lat.p99Ms !== null && lat.p99Ms < P99_TARGET_MS && lat.notCommitted === 0;
     const cpu = Object.fromEntries(Object.entries(sampler.window(t0 + warm, t1)).map(([k, v]) => [k, v.cpuPercentOfCore]));
-    steps.push({ offeredTxPerSec: rate, committedTxPerSec: committed, p50Ms: lat.p50Ms, p99Ms: lat.p99Ms, blockIntervalMedianMs: rs?.blockIntervalMedianMs ?? null, keptUp, cpuPercentOfCore: cpu });
+    const result: SweepStep = { offeredTxPerSec: rate, committedTxPerSec: committed, p50Ms: lat.p50Ms, p99Ms: lat.p99Ms, blockIntervalMedianMs: rs?.blockIntervalMedianMs ?? null, keptUp, cpuPercentOfCore: cpu };
+    steps.push(result);
     log(`${name}: offered ${rate}, committed ${committed ?? '?'} tx/s, p99 ${lat.p99Ms ?? 'n/a'} ms: ${keptUp ? 'kept up' : 'fell behind'}`);
     rpc.close();
-    if (!keptUp) break;
+    return result;
+  };
+  let keptRate: number | undefined;
+  let failedRate: number | undefined;
+  for (const rate of rates) {
+    if ((await step(rate)).keptUp) keptRate = rate;
+    else {
+      failedRate = rate;
+      break;
+    }
   }
-  const best = [...steps].reverse().find((x) => x.keptUp);
+  // Rising steps are 25 % apart: halve the gap between the last rate kept up with and the first
+  // one that was not, a few times (each step starts from an empty mempool, see settle()).
+  for (let i = 0; i < SWEEP_REFINE && keptRate !== undefined && failedRate !== undefined; i++) {
+    const mid = Math.round((keptRate + failedRate) / 2 / 50) * 50;
+    if (mid <= keptRate || mid >= failedRate) break;
+    // After a step that fell behind, give the nodes' background work (compactions, collections) time to end.
+    if (steps.at(-1)?.keptUp === false) await sleep(REFINE_PAUSE_MS);
+    if ((await step(mid)).keptUp) keptRate = mid;
+    else failedRate = mid;
+  }
+  const best = steps.find((x) => x.keptUp && x.offeredTxPerSec === keptRate);
   return {
-    rule: `paced steps of ${SWEEP_STEP_MS / 1000} s (after ${warm / 1000} s warm-up); kept up = committed >= ${KEPT_UP_SHARE * 100} % of offered, every tx committed, p99 < ${P99_TARGET_MS} ms`,
+    rule: `paced steps of ${SWEEP_STEP_MS / 1000} s (after ${warm / 1000} s warm-up), rising 25 % a step, then the gap at the first step not kept up halved up to ${SWEEP_REFINE} times; kept up = committed >= ${KEPT_UP_SHARE * 100} % of offered, every tx committed, p99 < ${P99_TARGET_MS} ms`,
     steps,
     sustainedOfferedTxPerSec: best?.offeredTxPerSec ?? null,
     sustainedCommittedTxPerSec: best?.committedTxPerSec ?? null,
@@ -960,7 +985,10 @@ function markdown(
   const sweepRow = (label: string, sw: SweepResult | undefined): void => {
     if (sw === undefined) return;
     const best = sw.steps.find((x) => x.offeredTxPerSec === sw.sustainedOfferedTxPerSec);
-    const next = sw.steps.find((x) => !x.keptUp);
+    // The lowest offered rate above it that was not kept up with.
+    const next = sw.steps
+      .filter((x) => !x.keptUp && x.offeredTxPerSec > (sw.sustainedOfferedTxPerSec ?? 0))
+      .sort((a, b) => a.offeredTxPerSec - b.offeredTxPerSec)[0];
     rows.push([
       label,
       `${fmt(sw.sustainedCommittedTxPerSec, ' tx/s')}${next === undefined ? '' : ` (at ${next.offeredTxPerSec}: ${fmt(next.committedTxPerSec)})`}`,
