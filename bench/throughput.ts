@@ -683,6 +683,14 @@ interface KvRun {
   readonly sweep: SweepResult | undefined;
 }
 
+/** Our highest rate kept up with over a reference's (two decimals); undefined when either is missing. */
+function sweepRatio(ours: SweepResult | undefined, reference: SweepResult | undefined): number | undefined {
+  const a = ours?.sustainedCommittedTxPerSec;
+  const b = reference?.sustainedCommittedTxPerSec;
+  if (a === undefined || a === null || b === undefined || b === null || b <= 0) return undefined;
+  return Math.round((a / b) * 100) / 100;
+}
+
 async function runKvstore(dir: string, txSize: number, abciCli?: string): Promise<KvRun> {
   const name = abciCli === undefined ? 'kvstore' : 'kvstore-socket';
   log(`${name}: ${abciCli === undefined ? 'cometbft node --proxy_app=kvstore' : 'abci-cli kvstore, cometbft node --proxy_app=tcp://…'}, txs of ${txSize} bytes`);
@@ -967,8 +975,7 @@ function fmt(n: number | null | undefined, unit = ''): string {
 function markdown(
   out: Record<string, unknown>,
   ours: OurRun,
-  kv: Record<string, PhaseResult>,
-  kvSweep: SweepResult | undefined,
+  kv: KvRun | undefined,
   kvSocket: KvRun | undefined,
   pipeline: Record<string, unknown> | undefined,
   flood: Record<string, unknown> | undefined,
@@ -1017,13 +1024,13 @@ function markdown(
     ]);
   };
   sweepRow('CyberMiles, highest rate kept up with (sweep)', ours.sweep);
-  sweepRow('kvstore, highest rate kept up with (same harness)', kvSweep);
+  sweepRow('kvstore, highest rate kept up with (same harness)', kv?.sweep);
   sweepRow('kvstore over an ABCI socket (abci-cli), highest rate kept up with', kvSocket?.sweep);
   phaseRow(`CyberMiles, offered ${RATE} tx/s`, ours.phases['paced']);
-  phaseRow(`kvstore, offered ${RATE} tx/s`, kv['paced']);
+  phaseRow(`kvstore, offered ${RATE} tx/s`, kv?.phases['paced']);
   phaseRow(`kvstore over an ABCI socket, offered ${RATE} tx/s`, kvSocket?.phases['paced']);
   phaseRow('CyberMiles, closed loop', ours.phases['saturate']);
-  phaseRow('kvstore, closed loop', kv['saturate']);
+  phaseRow('kvstore, closed loop', kv?.phases['saturate']);
   phaseRow(`escrow mix (${PAIRS} pairs + transfers at ${MIX_TRANSFER_RATE}/s)`, ours.phases['escrowMix']);
   if (flood !== undefined) {
     phaseRow('honest users (50 tx/s), no flood', flood['honestAlone'] as PhaseResult);
@@ -1075,8 +1082,7 @@ async function main(): Promise<void> {
   };
   let pipeline: Record<string, unknown> | undefined;
   let flood: Record<string, unknown> | undefined;
-  let kv: Record<string, PhaseResult> = {};
-  let kvSweep: SweepResult | undefined;
+  let kv: KvRun | undefined;
   let kvSocket: KvRun | undefined;
   let ours: OurRun | undefined;
   try {
@@ -1092,24 +1098,23 @@ async function main(): Promise<void> {
       phases: ours.phases,
       ...(ours.soak === undefined ? {} : { soak: ours.soak }),
     };
+    const avgTxBytes = ours.avgTxBytes;
+    /** A kvstore run as the JSON records it. */
+    const kvRecord = (k: KvRun): Record<string, unknown> => ({ avgTxBytes, ...(k.sweep === undefined ? {} : { sweep: k.sweep }), phases: k.phases });
     if (SOAK_MS === undefined && run('kvstore') && VALIDATORS === 1) {
-      const k = await runKvstore(dir, ours.avgTxBytes);
-      kv = k.phases;
-      kvSweep = k.sweep;
-      out['kvstore'] = { avgTxBytes: ours.avgTxBytes, ...(k.sweep === undefined ? {} : { sweep: k.sweep }), phases: kv };
-      const a = ours.sweep?.sustainedCommittedTxPerSec;
-      const b = k.sweep?.sustainedCommittedTxPerSec;
-      if (a !== undefined && a !== null && b !== undefined && b !== null && b > 0) out['ratioToKvstore'] = Math.round((a / b) * 100) / 100;
+      kv = await runKvstore(dir, avgTxBytes);
+      out['kvstore'] = kvRecord(kv);
+      const ratio = sweepRatio(ours.sweep, kv.sweep);
+      if (ratio !== undefined) out['ratioToKvstore'] = ratio;
       const sa = ours.phases['saturate']?.rate?.successfulTxPerSec;
-      const sb = kv['saturate']?.rate?.successfulTxPerSec;
+      const sb = kv.phases['saturate']?.rate?.successfulTxPerSec;
       if (sa !== undefined && sb !== undefined && sb > 0) out['ratioToKvstoreSaturated'] = Math.round((sa / sb) * 100) / 100;
     }
     if (SOAK_MS === undefined && run('kvsocket') && VALIDATORS === 1) {
-      kvSocket = await runKvstore(dir, ours.avgTxBytes, await abciCliBinary(log));
-      out['kvstoreSocket'] = { avgTxBytes: ours.avgTxBytes, ...(kvSocket.sweep === undefined ? {} : { sweep: kvSocket.sweep }), phases: kvSocket.phases };
-      const a = ours.sweep?.sustainedCommittedTxPerSec;
-      const b = kvSocket.sweep?.sustainedCommittedTxPerSec;
-      if (a !== undefined && a !== null && b !== undefined && b !== null && b > 0) out['ratioToKvstoreSocket'] = Math.round((a / b) * 100) / 100;
+      kvSocket = await runKvstore(dir, avgTxBytes, await abciCliBinary(log));
+      out['kvstoreSocket'] = kvRecord(kvSocket);
+      const ratio = sweepRatio(ours.sweep, kvSocket.sweep);
+      if (ratio !== undefined) out['ratioToKvstoreSocket'] = ratio;
     }
     if (SOAK_MS === undefined && run('flood')) {
       flood = await runFlood(dir);
@@ -1145,7 +1150,7 @@ async function main(): Promise<void> {
     const json = JSON.stringify(out, null, 2);
     mkdirSync(dirname(OUT), { recursive: true });
     writeFileSync(OUT, json + '\n');
-    const md = markdown(out, ours, kv, kvSweep, kvSocket, pipeline, flood);
+    const md = markdown(out, ours, kv, kvSocket, pipeline, flood);
     writeFileSync(OUT.replace(/\.json$/, '.md'), md + '\n');
     process.stdout.write(json + '\n');
     process.stderr.write('\n' + md + '\n');
