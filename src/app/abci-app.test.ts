@@ -34,7 +34,8 @@ import {
   testNodes,
   type TestNode,
 } from '../testing/app-fixture.js';
-import { createTestWallet, msgSendAny, prng, signTx, simulationTx, type TestWallet, type TxOptions } from '../testing/tx-fixture.js';
+import { prng } from '../testing/random.js';
+import { createTestWallet, msgSendAny, signTx, simulationTx, type TestWallet, type TxOptions } from '../testing/tx-fixture.js';
 import { STORE_KEY_QUERY_PATH } from './abci-app.js';
 
 const FUNDS = 1_000_000n;

@@ -139,5 +139,3 @@ export function editBody(tx: Uint8Array, edit: (b: TxBody) => TxBody): Uint8Arra
   const raw = TxRaw.decode(tx);
   return encodeTxRaw(TxBody.encode(edit(TxBody.decode(raw.bodyBytes))).finish(), raw.authInfoBytes, raw.signatures);
 }
-
-export { prng } from './random.js';

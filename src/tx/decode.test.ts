@@ -18,11 +18,11 @@ import {
   editBody,
   encodeTxRaw,
   msgSendAny,
-  prng,
   signTx,
   type TestWallet,
   type TxOptions,
 } from '../testing/tx-fixture.js';
+import { prng } from '../testing/random.js';
 import { decodeTx, type MsgLookup } from './decode.js';
 
 // The real bank handlers, wired as app.ts wires them.

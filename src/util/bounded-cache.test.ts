@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { prng } from '../testing/random.js';
 import { BoundedCache } from './bounded-cache.js';
 
 /** The same policy, written the obvious way: an array of keys, oldest first. */
@@ -39,15 +40,10 @@ class Reference<V> {
   }
 }
 
-/** A fixed-seed xorshift generator: test inputs only. */
+/** Fixed-seed fractions in [0, 1): test inputs only. */
 function rng(seed: number): () => number {
-  let x = seed;
-  return () => {
-    x ^= x << 13;
-    x ^= x >>> 17;
-    x ^= x << 5;
-    return (x >>> 0) / 2 ** 32;
-  };
+  const next = prng(seed);
+  return () => next() / 2 ** 32;
 }
 
 describe('BoundedCache', () => {
