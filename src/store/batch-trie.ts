@@ -37,8 +37,6 @@ import {
   type NodeRef,
 } from './trie-node-codec.js';
 
-export type { NodeRef } from './trie-node-codec.js';
-
 export interface PathChange {
   /** The trie path: 32 bytes (SHA-256 of the state key). */
   readonly path: Uint8Array;

@@ -25,7 +25,7 @@ export type CommittedNodeReader = (id: string) => Uint8Array | undefined;
 export const nodeId = (hash: Uint8Array): string => latin1(hash);
 
 /** The id of the node whose hash is given in hex (the library's key strings). */
-export const nodeIdOfHex = (hex: string): string => Buffer.from(hex, 'hex').toString('latin1');
+const nodeIdOfHex = (hex: string): string => Buffer.from(hex, 'hex').toString('latin1');
 
 /** `prefix` followed by the hash a node id stands for: the node's database key. */
 export function nodeKey(prefix: Uint8Array, id: string): Uint8Array {
