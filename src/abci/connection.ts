@@ -14,6 +14,7 @@ import type { RequestKind } from './dispatch.js';
 import { encodeFinalizeBlockResponse } from './finalize-block-encoding.js';
 import { FrameDecoder, frameParts } from './framing.js';
 import type { Logger } from '../util/logger.js';
+import { readerOver } from '../app/proto-reader.js';
 
 /** Which of CometBFT's four connections this is, inferred from the first real request. */
 export type ConnectionRole = 'unknown' | 'consensus' | 'mempool' | 'query' | 'snapshot';
@@ -201,7 +202,7 @@ export class AbciConnection {
       if (!(frame instanceof Uint8Array)) continue;
       let req: Request;
       try {
-        req = Request.decode(frame);
+        req = Request.decode(readerOver(frame));
       } catch {
         continue;
       }
@@ -216,7 +217,7 @@ export class AbciConnection {
     let req: Request;
     if (frame instanceof Uint8Array) {
       try {
-        req = Request.decode(frame);
+        req = Request.decode(readerOver(frame));
       } catch (err) {
         this.#logger.error('ABCI request could not be decoded', { role: this.#role, bytes: frame.length, err });
         return { exception: { error: `malformed request: ${errorMessage(err)}` } };

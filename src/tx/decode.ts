@@ -5,6 +5,7 @@ import { AuthInfo, TxBody, TxRaw } from 'cosmjs-types/cosmos/tx/v1beta1/tx';
 import { PubKey } from 'cosmjs-types/cosmos/crypto/secp256k1/keys';
 import { sha256 } from './hash.js';
 import type { AnyMsgHandler } from '../app/module.js';
+import { readerOver } from '../app/proto-reader.js';
 import { ChainError } from '../errors/chain-error.js';
 import {
   ErrInvalidPubKey,
@@ -72,7 +73,7 @@ function decodePubKey(any: { typeUrl: string; value: Uint8Array } | undefined, i
   if (any.typeUrl !== SECP256K1_PUBKEY_TYPE) {
     throw ErrInvalidPubKey(`signer_infos[${index}].public_key has type ${any.typeUrl}; only ${SECP256K1_PUBKEY_TYPE} is supported`);
   }
-  const key = decodeOrThrow(`signer_infos[${index}].public_key`, () => PubKey.decode(any.value).key);
+  const key = decodeOrThrow(`signer_infos[${index}].public_key`, () => PubKey.decode(readerOver(any.value)).key);
   if (key.length !== 33) throw ErrInvalidPubKey(`signer_infos[${index}].public_key must be a 33-byte compressed key, got ${key.length} bytes`);
   return key;
 }
@@ -80,11 +81,11 @@ function decodePubKey(any: { typeUrl: string; value: Uint8Array } | undefined, i
 export function decodeTx(bytes: Uint8Array, lookup: MsgLookup, params: AuthParams): DecodedTx {
   if (bytes.length === 0) throw ErrTxDecode('empty tx');
   if (bytes.length > params.maxTxBytes) throw ErrTxTooLarge(`tx of ${bytes.length} bytes exceeds ${params.maxTxBytes}`);
-  const raw = decodeOrThrow('TxRaw', () => TxRaw.decode(bytes));
+  const raw = decodeOrThrow('TxRaw', () => TxRaw.decode(readerOver(bytes)));
   if (raw.bodyBytes.length === 0) throw ErrTxDecode('tx has no body');
   if (raw.authInfoBytes.length === 0) throw ErrTxDecode('tx has no auth info');
-  const body = decodeOrThrow('TxBody', () => TxBody.decode(raw.bodyBytes));
-  const authInfo = decodeOrThrow('AuthInfo', () => AuthInfo.decode(raw.authInfoBytes));
+  const body = decodeOrThrow('TxBody', () => TxBody.decode(readerOver(raw.bodyBytes)));
+  const authInfo = decodeOrThrow('AuthInfo', () => AuthInfo.decode(readerOver(raw.authInfoBytes)));
 
   if (body.messages.length === 0) throw ErrInvalidRequest('tx has no messages');
   const memoBytes = Buffer.byteLength(body.memo, 'utf8');

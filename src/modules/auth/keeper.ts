@@ -8,6 +8,7 @@ import { memoDecoder } from '../../store/decoded-values.js';
 import { readUint64BE, uint64BE } from '../../util/bytes.js';
 import { parseAddress, parseAddressShared, toAddress } from './address.js';
 import { handOver } from '../../store/bytes.js';
+import { readerOver } from '../../app/proto-reader.js';
 import { ACCOUNT_PREFIX, accountKey, NEXT_ACCOUNT_NUMBER_KEY } from './keys.js';
 
 export const BASE_ACCOUNT_TYPE = '/cosmos.auth.v1beta1.BaseAccount';
@@ -45,13 +46,14 @@ function fromBase(base: BaseAccount, module: Account['module']): Account {
     address: base.address,
     accountNumber: base.accountNumber,
     sequence: base.sequence,
-    pubKey: base.pubKey === undefined ? undefined : PubKey.decode(base.pubKey.value).key,
+    pubKey: base.pubKey === undefined ? undefined : PubKey.decode(readerOver(base.pubKey.value)).key,
     module,
   };
 }
 
+/** `any.value` is a stored value (never changed): the account's key is a view into it (see proto-reader.ts). */
 export function decodeAccount(any: Any): Account {
-  if (any.typeUrl === BASE_ACCOUNT_TYPE) return fromBase(BaseAccount.decode(any.value), undefined);
+  if (any.typeUrl === BASE_ACCOUNT_TYPE) return fromBase(BaseAccount.decode(readerOver(any.value)), undefined);
   if (any.typeUrl === MODULE_ACCOUNT_TYPE) {
     const mod = ModuleAccount.decode(any.value);
     if (mod.baseAccount === undefined) throw new Error('stored module account without base account');
@@ -61,7 +63,7 @@ export function decodeAccount(any: Any): Account {
 }
 
 /** Stored account bytes -> Account, decoded once per stored value (see decoded-values.ts). */
-const decodeStoredAccount = memoDecoder((raw: Uint8Array): Account => decodeAccount(Any.decode(raw)));
+const decodeStoredAccount = memoDecoder((raw: Uint8Array): Account => decodeAccount(Any.decode(readerOver(raw))));
 
 export class AuthKeeper {
   getAccountAny(store: KVReader, address: Uint8Array): Any | undefined {

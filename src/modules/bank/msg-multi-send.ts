@@ -1,6 +1,7 @@
 // cosmos.bank.v1beta1.MsgMultiSend: one input (as in SDK 0.47+), many outputs, equal sums.
 import { MsgMultiSend, MsgMultiSendResponse } from 'cosmjs-types/cosmos/bank/v1beta1/tx';
 import type { MsgHandler } from '../../app/module.js';
+import { readerOver } from '../../app/proto-reader.js';
 import { parseAddress, toAddress } from '../auth/address.js';
 import { coinsEqual, formatCoins, parseCoins, sumCoins } from './coins.js';
 import { ErrInputOutputMismatch, ErrMultipleSenders, ErrNoInputs, ErrNoOutputs } from './errors.js';
@@ -29,7 +30,7 @@ export function msgMultiSendHandler(bank: BankKeeper): MsgHandler<MsgMultiSend> 
   return {
     typeUrl: '/cosmos.bank.v1beta1.MsgMultiSend',
     module: 'bank',
-    decode: (bytes) => MsgMultiSend.decode(bytes),
+    decode: (bytes) => MsgMultiSend.decode(readerOver(bytes)),
     signers: (msg) => msg.inputs.map((i) => i.address),
     validate: (msg) => void checked(msg),
     async handle(ctx, msg) {

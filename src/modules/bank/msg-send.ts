@@ -1,6 +1,7 @@
 // cosmos.bank.v1beta1.MsgSend: one sender, one recipient, some coins.
 import { MsgSend, MsgSendResponse } from 'cosmjs-types/cosmos/bank/v1beta1/tx';
 import type { MsgHandler } from '../../app/module.js';
+import { readerOver } from '../../app/proto-reader.js';
 import { parseAddress, parseAddressShared } from '../auth/address.js';
 import { parseCoins } from './coins.js';
 import type { BankKeeper } from './keeper.js';
@@ -9,7 +10,7 @@ export function msgSendHandler(bank: BankKeeper): MsgHandler<MsgSend> {
   return {
     typeUrl: '/cosmos.bank.v1beta1.MsgSend',
     module: 'bank',
-    decode: (bytes) => MsgSend.decode(bytes),
+    decode: (bytes) => MsgSend.decode(readerOver(bytes)),
     signers: (msg) => [msg.fromAddress],
     validate(msg) {
       parseAddress(msg.fromAddress, 'from_address');
