@@ -24,7 +24,7 @@ import {
 import type { AbciApplication } from '../abci/application.js';
 import './proto-alloc.js';
 import './proto-strings.js';
-import './proto-int64.js';
+import '../util/proto-int64.js';
 import { EventManager } from '../events/event.js';
 import { GasKVStore } from '../tx/gas-kv-store.js';
 import { InfiniteGasMeter } from '../tx/gas.js';

@@ -5,7 +5,7 @@ import type { OfflineSigner } from '@cosmjs/proto-signing';
 import { GasPrice, QueryClient, setupBankExtension, SigningStargateClient, type BankExtension, type DeliverTxResponse, type StdFee } from '@cosmjs/stargate';
 import { connectComet, type CometClient } from '@cosmjs/tendermint-rpc';
 // CosmJS encodes txs with cosmjs-types: sequences and account numbers from 2^31 to 2^32 - 1 need this fix.
-import '../app/proto-int64.js';
+import '../util/proto-int64.js';
 import type { Outcome } from '../generated/cybermiles/arbitration/v1/arbitration.js';
 import * as arb from '../generated/cybermiles/arbitration/v1/tx.js';
 import * as esc from '../generated/cybermiles/escrow/v1/tx.js';

@@ -3,7 +3,7 @@ import { BaseAccount, ModuleAccount } from 'cosmjs-types/cosmos/auth/v1beta1/aut
 import { PubKey } from 'cosmjs-types/cosmos/crypto/secp256k1/keys';
 import { Any } from 'cosmjs-types/google/protobuf/any';
 // Account numbers and sequences from 2^31 to 2^32 - 1 encode right only with this fix installed.
-import '../../app/proto-int64.js';
+import '../../util/proto-int64.js';
 import type { KVReader, KVStore } from '../../store/types.js';
 import { prefixRange } from '../../store/range.js';
 import { memoDecoder } from '../../store/decoded-values.js';
