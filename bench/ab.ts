@@ -1,0 +1,119 @@
+// A/B of a bench script between two revisions of this repository, run in rotation.
+//
+// This machine's speed drifts by up to a third within an hour, and identical runs of the pipeline
+// bench differ by 10 % and more, so figures from a few runs made one side after the other say
+// little: three pairs run base-then-new once showed 8-21 % more tx per CPU-second for a change
+// that made no difference when the order was rotated. Here the two sides run in ABBA order for
+// N rounds; the output is every run's figures, each side's median and the ratio of the medians,
+// and the range of the per-pair ratios (a change is real when that range stays on one side of 1).
+//
+// Run: node --import tsx bench/ab.ts --base REV [--head REV] [--rounds 4] [--keys a.b,c] [-- SCRIPT ARGS...]
+//   --base REV    the revision to compare against (a git worktree of it is made and removed)
+//   --head REV    the other side (default: this working tree, uncommitted changes included)
+//   --rounds N    ABBA rounds, so 2N runs a side (default 3)
+//   --keys LIST   dot paths of the numbers to compare in the script's JSON output
+//   SCRIPT ARGS   the bench script and its arguments (default: bench/pipeline.ts --accounts 4000),
+//                 run with the app's V8 flags; it must print one JSON object on stdout.
+// Figures only, no assertions.
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, rmSync, symlinkSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { parseArgs } from 'node:util';
+import { APP_NODE_FLAGS } from '../src/node/app-node-flags.js';
+
+const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..');
+const { values: args, positionals } = parseArgs({
+  options: { base: { type: 'string' }, head: { type: 'string' }, rounds: { type: 'string' }, keys: { type: 'string' } },
+  allowPositionals: true,
+});
+if (args.base === undefined) throw new Error('usage: bench/ab.ts --base REV [--head REV] [--rounds N] [--keys a.b,c] [-- SCRIPT ARGS...]');
+const ROUNDS = Number(args.rounds ?? 3);
+const SCRIPT = positionals.length > 0 ? positionals : ['bench/pipeline.ts', '--accounts', '4000'];
+const KEYS = (args.keys ?? 'perCpuSecond.checkTx,perCpuSecond.finalizeBlock,perCpuSecond.commit,perCpuSecond.pipeline,perCpuSecond.replay,pipelineTxPerSec,replayTxPerSec').split(',');
+
+const git = (cwd: string, ...a: string[]): string => {
+  const r = spawnSync('git', a, { cwd, encoding: 'utf8' });
+  if (r.status !== 0) throw new Error(`git ${a.join(' ')}: ${r.stderr}`);
+  return r.stdout.trim();
+};
+
+/** A detached worktree of `rev` sharing this checkout's node_modules; removed by the returned function. */
+function worktree(rev: string): { dir: string; remove: () => void } {
+  const dir = join(mkdtempSync(join(tmpdir(), 'cybermiles-ab-')), 'tree');
+  git(ROOT, 'worktree', 'add', '--detach', dir, rev);
+  symlinkSync(join(ROOT, 'node_modules'), join(dir, 'node_modules'));
+  return {
+    dir,
+    remove: () => {
+      // The link first: `git worktree remove --force` would otherwise delete through it.
+      rmSync(join(dir, 'node_modules'));
+      git(ROOT, 'worktree', 'remove', '--force', dir);
+      rmSync(dirname(dir), { recursive: true, force: true });
+    },
+  };
+}
+
+function pick(obj: unknown, path: string): number {
+  let cur: unknown = obj;
+  for (const part of path.split('.')) cur = typeof cur === 'object' && cur !== null ? (cur as Record<string, unknown>)[part] : undefined;
+  return typeof cur === 'number' ? cur : Number.NaN;
+}
+
+function runOnce(dir: string): number[] {
+  const r = spawnSync(process.execPath, [...APP_NODE_FLAGS, '--import', 'tsx', ...SCRIPT], { cwd: dir, encoding: 'utf8', maxBuffer: 256 * 2 ** 20 });
+  if (r.status !== 0) throw new Error(`${SCRIPT.join(' ')} failed in ${dir}:\n${r.stderr.slice(-2000)}`);
+  const json = r.stdout.slice(r.stdout.indexOf('{'));
+  return KEYS.map((k) => pick(JSON.parse(json), k));
+}
+
+const median = (xs: readonly number[]): number => {
+  const s = [...xs].sort((a, b) => a - b);
+  const mid = s.length >> 1;
+  return s.length % 2 === 1 ? (s[mid] as number) : ((s[mid - 1] as number) + (s[mid] as number)) / 2;
+};
+
+const base = worktree(args.base);
+const head = args.head === undefined ? undefined : worktree(args.head);
+const sides = { base: base.dir, head: head?.dir ?? ROOT } as const;
+const short = git(base.dir, 'rev-parse', '--short', 'HEAD');
+const label = { base: short.startsWith(args.base) || args.base.startsWith(short) ? short : `${args.base} (${short})`, head: args.head ?? 'working tree' };
+const runs: { base: number[][]; head: number[][] } = { base: [], head: [] };
+try {
+  // The first run after a pause is slower than the rest: one run is made first and discarded.
+  runOnce(sides.head);
+  for (let round = 0; round < ROUNDS; round++) {
+    for (const side of ['base', 'head', 'head', 'base'] as const) {
+      const figures = runOnce(sides[side]);
+      runs[side].push(figures);
+      process.stderr.write(`[ab] round ${round + 1}/${ROUNDS} ${side}: ${figures.join(' ')}\n`);
+    }
+  }
+} finally {
+  base.remove();
+  head?.remove();
+}
+
+// Pairs in run order: (base, head), (head, base) in each round.
+const summary = KEYS.map((key, k) => {
+  const b = runs.base.map((r) => r[k] as number);
+  const h = runs.head.map((r) => r[k] as number);
+  const pairRatios = b.map((x, i) => (h[i] as number) / x);
+  return {
+    key,
+    base: { median: median(b), runs: b },
+    head: { median: median(h), runs: h },
+    ratioOfMedians: Math.round((median(h) / median(b)) * 1000) / 1000,
+    pairRatioRange: [Math.min(...pairRatios), Math.max(...pairRatios)].map((x) => Math.round(x * 1000) / 1000),
+  };
+});
+const lines = [
+  `A/B: ${SCRIPT.join(' ')}; base ${label.base}, head ${label.head}; ${ROUNDS} ABBA rounds (${2 * ROUNDS} runs a side)`,
+  '',
+  '| figure | base median | head median | head / base | per-pair range |',
+  '| --- | ---: | ---: | ---: | ---: |',
+  ...summary.map((s) => `| ${s.key} | ${s.base.median} | ${s.head.median} | ${s.ratioOfMedians} | ${s.pairRatioRange.join(' - ')} |`),
+];
+process.stderr.write(lines.join('\n') + '\n');
+process.stdout.write(JSON.stringify({ bench: 'ab', script: SCRIPT, base: label.base, head: label.head, rounds: ROUNDS, summary }, null, 2) + '\n');
