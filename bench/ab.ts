@@ -12,11 +12,15 @@
 //   --head REV    the other side (default: this working tree, uncommitted changes included)
 //   --rounds N    ABBA rounds, so 2N runs a side (default 3)
 //   --keys LIST   dot paths of the numbers to compare in the script's JSON output
+//   --build       compile each side first (npm run build's tsc): needed for bench/throughput.ts,
+//                 whose nodes run the compiled app. Give that script an --out outside the trees, e.g.
+//                 --build --keys ours.phases.paced.rate.committedTxPerSec -- bench/throughput.ts
+//                 --phases paced --duration 20 --out /tmp/ab-throughput.json
 //   SCRIPT ARGS   the bench script and its arguments (default: bench/pipeline.ts --accounts 4000),
 //                 run with the app's V8 flags; it must print one JSON object on stdout.
 // Figures only, no assertions.
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, rmSync, symlinkSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync, symlinkSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -25,7 +29,7 @@ import { APP_NODE_FLAGS } from '../src/node/app-node-flags.js';
 
 const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..');
 const { values: args, positionals } = parseArgs({
-  options: { base: { type: 'string' }, head: { type: 'string' }, rounds: { type: 'string' }, keys: { type: 'string' } },
+  options: { base: { type: 'string' }, head: { type: 'string' }, rounds: { type: 'string' }, keys: { type: 'string' }, build: { type: 'boolean' } },
   allowPositionals: true,
 });
 if (args.base === undefined) throw new Error('usage: bench/ab.ts --base REV [--head REV] [--rounds N] [--keys a.b,c] [-- SCRIPT ARGS...]');
@@ -39,20 +43,28 @@ const git = (cwd: string, ...a: string[]): string => {
   return r.stdout.trim();
 };
 
-/** A detached worktree of `rev` sharing this checkout's node_modules; removed by the returned function. */
+/** Not in git, shared with the worktrees through links: the npm packages and the installed tools (CometBFT). */
+const SHARED = ['node_modules', 'tools'].filter((d) => existsSync(join(ROOT, d)));
+
+/** A detached worktree of `rev` sharing this checkout's node_modules and tools; removed by the returned function. */
 function worktree(rev: string): { dir: string; remove: () => void } {
   const dir = join(mkdtempSync(join(tmpdir(), 'cybermiles-ab-')), 'tree');
   git(ROOT, 'worktree', 'add', '--detach', dir, rev);
-  symlinkSync(join(ROOT, 'node_modules'), join(dir, 'node_modules'));
+  for (const d of SHARED) symlinkSync(join(ROOT, d), join(dir, d));
   return {
     dir,
     remove: () => {
-      // The link first: `git worktree remove --force` would otherwise delete through it.
-      rmSync(join(dir, 'node_modules'));
+      // The links first: `git worktree remove --force` would otherwise delete through them.
+      for (const d of SHARED) rmSync(join(dir, d));
       git(ROOT, 'worktree', 'remove', '--force', dir);
       rmSync(dirname(dir), { recursive: true, force: true });
     },
   };
+}
+
+function build(dir: string): void {
+  const r = spawnSync('npx', ['tsc', '-p', 'tsconfig.build.json'], { cwd: dir, encoding: 'utf8' });
+  if (r.status !== 0) throw new Error(`build failed in ${dir}:\n${r.stdout}${r.stderr}`);
 }
 
 function pick(obj: unknown, path: string): number {
@@ -81,6 +93,7 @@ const short = git(base.dir, 'rev-parse', '--short', 'HEAD');
 const label = { base: short.startsWith(args.base) || args.base.startsWith(short) ? short : `${args.base} (${short})`, head: args.head ?? 'working tree' };
 const runs: { base: number[][]; head: number[][] } = { base: [], head: [] };
 try {
+  if (args.build === true) for (const dir of new Set(Object.values(sides))) build(dir);
   // The first run after a pause is slower than the rest: one run is made first and discarded.
   runOnce(sides.head);
   for (let round = 0; round < ROUNDS; round++) {
