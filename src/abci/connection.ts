@@ -14,7 +14,7 @@ import type { RequestKind } from './dispatch.js';
 import { encodeFinalizeBlockResponse } from './finalize-block-encoding.js';
 import { FrameDecoder, frameParts } from './framing.js';
 import type { Logger } from '../util/logger.js';
-import { readerOver } from '../app/proto-reader.js';
+import { readerOver } from '../util/proto-reader.js';
 
 /** Which of CometBFT's four connections this is, inferred from the first real request. */
 export type ConnectionRole = 'unknown' | 'consensus' | 'mempool' | 'query' | 'snapshot';

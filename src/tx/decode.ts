@@ -5,7 +5,7 @@ import { AuthInfo, TxBody, TxRaw } from 'cosmjs-types/cosmos/tx/v1beta1/tx';
 import { PubKey } from 'cosmjs-types/cosmos/crypto/secp256k1/keys';
 import { sha256 } from './hash.js';
 import type { AnyMsgHandler } from '../app/module.js';
-import { readerOver } from '../app/proto-reader.js';
+import { readerOver } from '../util/proto-reader.js';
 import { ChainError } from '../errors/chain-error.js';
 import {
   ErrInvalidPubKey,

@@ -10,7 +10,7 @@ import { memoDecoder } from '../../store/decoded-values.js';
 import { readUint64BE, uint64BE } from '../../util/bytes.js';
 import { parseAddress, parseAddressShared, toAddress } from './address.js';
 import { handOver } from '../../store/bytes.js';
-import { readerOver } from '../../app/proto-reader.js';
+import { readerOver } from '../../util/proto-reader.js';
 import { ACCOUNT_PREFIX, accountKey, NEXT_ACCOUNT_NUMBER_KEY } from './keys.js';
 
 export const BASE_ACCOUNT_TYPE = '/cosmos.auth.v1beta1.BaseAccount';

@@ -1,7 +1,7 @@
 // cosmos.bank.v1beta1.MsgMultiSend: one input (as in SDK 0.47+), many outputs, equal sums.
 import { MsgMultiSend, MsgMultiSendResponse } from 'cosmjs-types/cosmos/bank/v1beta1/tx';
 import type { MsgHandler } from '../../app/module.js';
-import { readerOver } from '../../app/proto-reader.js';
+import { readerOver } from '../../util/proto-reader.js';
 import { parseAddress, toAddress } from '../auth/address.js';
 import { coinsEqual, formatCoins, parseCoins, sumCoins } from './coins.js';
 import { ErrInputOutputMismatch, ErrMultipleSenders, ErrNoInputs, ErrNoOutputs } from './errors.js';

@@ -1,7 +1,7 @@
 // cosmos.bank.v1beta1.MsgSend: one sender, one recipient, some coins.
 import { MsgSend, MsgSendResponse } from 'cosmjs-types/cosmos/bank/v1beta1/tx';
 import type { MsgHandler } from '../../app/module.js';
-import { readerOver } from '../../app/proto-reader.js';
+import { readerOver } from '../../util/proto-reader.js';
 import { parseAddress, parseAddressShared } from '../auth/address.js';
 import { parseCoins } from './coins.js';
 import type { BankKeeper } from './keeper.js';
