@@ -5,7 +5,9 @@
 // little: three pairs run base-then-new once showed 8-21 % more tx per CPU-second for a change
 // that made no difference when the order was rotated. Here the two sides run in ABBA order for
 // N rounds; the output is every run's figures, each side's median and the ratio of the medians,
-// and the range of the per-pair ratios (a change is real when that range stays on one side of 1).
+// and the range of the per-pair ratios. What spread to expect shows when a revision is compared
+// with itself: one round of a small pipeline run gave ratios of 0.93 and 1.13 for identical code,
+// so use several rounds, and believe a change when its pair ratios stay on one side of 1.
 //
 // Run: node --import tsx bench/ab.ts --base REV [--head REV] [--rounds 4] [--keys a.b,c] [-- SCRIPT ARGS...]
 //   --base REV    the revision to compare against (a git worktree of it is made and removed)
@@ -32,7 +34,7 @@ const { values: args, positionals } = parseArgs({
   options: { base: { type: 'string' }, head: { type: 'string' }, rounds: { type: 'string' }, keys: { type: 'string' }, build: { type: 'boolean' } },
   allowPositionals: true,
 });
-if (args.base === undefined) throw new Error('usage: bench/ab.ts --base REV [--head REV] [--rounds N] [--keys a.b,c] [-- SCRIPT ARGS...]');
+if (args.base === undefined) throw new Error('usage: bench/ab.ts --base REV [--head REV] [--rounds N] [--keys a.b,c] [--build] [-- SCRIPT ARGS...]');
 const ROUNDS = Number(args.rounds ?? 3);
 const SCRIPT = positionals.length > 0 ? positionals : ['bench/pipeline.ts', '--accounts', '4000'];
 const KEYS = (args.keys ?? 'perCpuSecond.checkTx,perCpuSecond.finalizeBlock,perCpuSecond.commit,perCpuSecond.pipeline,perCpuSecond.replay,pipelineTxPerSec,replayTxPerSec').split(',');
@@ -87,12 +89,13 @@ const median = (xs: readonly number[]): number => {
 };
 
 const base = worktree(args.base);
-const head = args.head === undefined ? undefined : worktree(args.head);
-const sides = { base: base.dir, head: head?.dir ?? ROOT } as const;
+let head: ReturnType<typeof worktree> | undefined;
 const short = git(base.dir, 'rev-parse', '--short', 'HEAD');
 const label = { base: short.startsWith(args.base) || args.base.startsWith(short) ? short : `${args.base} (${short})`, head: args.head ?? 'working tree' };
 const runs: { base: number[][]; head: number[][] } = { base: [], head: [] };
 try {
+  head = args.head === undefined ? undefined : worktree(args.head);
+  const sides = { base: base.dir, head: head?.dir ?? ROOT } as const;
   if (args.build === true) for (const dir of new Set(Object.values(sides))) build(dir);
   // The first run after a pause is slower than the rest: one run is made first and discarded.
   runOnce(sides.head);
