@@ -28,6 +28,7 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { APP_NODE_FLAGS } from '../src/node/app-node-flags.js';
+import { median } from './lib/stats.js';
 
 const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..');
 const { values: args, positionals } = parseArgs({
@@ -81,12 +82,6 @@ function runOnce(dir: string): number[] {
   const json = r.stdout.slice(r.stdout.indexOf('{'));
   return KEYS.map((k) => pick(JSON.parse(json), k));
 }
-
-const median = (xs: readonly number[]): number => {
-  const s = [...xs].sort((a, b) => a - b);
-  const mid = s.length >> 1;
-  return s.length % 2 === 1 ? (s[mid] as number) : ((s[mid - 1] as number) + (s[mid] as number)) / 2;
-};
 
 const base = worktree(args.base);
 let head: ReturnType<typeof worktree> | undefined;

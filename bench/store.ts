@@ -11,6 +11,7 @@ import { CommitStore } from '../src/store/commit-store.js';
 import { BoundedCache } from '../src/util/bounded-cache.js';
 import { StagedNodeDB } from '../src/store/node-db.js';
 import { EMPTY_TRIE_ROOT, encodeLeafValue, openStateTrie, stateTrieOptions } from '../src/store/trie.js';
+import { median } from './lib/stats.js';
 
 const FILL = 100_000;
 const FILL_BLOCK = 10_000;
@@ -42,12 +43,6 @@ function value(i: number, round: number): Uint8Array {
   v.writeUInt32BE(i, 0);
   v.writeUInt32BE(round, 4);
   return v;
-}
-
-function median(xs: number[]): number {
-  const s = [...xs].sort((a, b) => a - b);
-  const m = s.length >> 1;
-  return s.length % 2 === 1 ? (s[m] as number) : ((s[m - 1] as number) + (s[m] as number)) / 2;
 }
 
 interface TrieLike {
