@@ -79,8 +79,8 @@ function pick(obj: unknown, path: string): number {
 function runOnce(dir: string): number[] {
   const r = spawnSync(process.execPath, [...APP_NODE_FLAGS, '--import', 'tsx', ...SCRIPT], { cwd: dir, encoding: 'utf8', maxBuffer: 256 * 2 ** 20 });
   if (r.status !== 0) throw new Error(`${SCRIPT.join(' ')} failed in ${dir}:\n${r.stderr.slice(-2000)}`);
-  const json = r.stdout.slice(r.stdout.indexOf('{'));
-  return KEYS.map((k) => pick(JSON.parse(json), k));
+  const out: unknown = JSON.parse(r.stdout.slice(r.stdout.indexOf('{')));
+  return KEYS.map((k) => pick(out, k));
 }
 
 const base = worktree(args.base);
