@@ -6,7 +6,7 @@
 import { describe, expect, it } from 'vitest';
 import { CheckTxType, RequestCheckTx } from 'cosmjs-types/tendermint/abci/types';
 import { BASE_ACCOUNT_TYPE } from '../modules/auth/keeper.js';
-import { accountQueryData, decodeAccountQuery, PERMISSIVE_FEES, testNodes } from '../testing/app-fixture.js';
+import { accountQueryData, decodeAccountQuery, genesisAppState, testNodes } from '../testing/app-fixture.js';
 import { createTestWallet, msgSendAny, signTx } from '../testing/tx-fixture.js';
 
 const nodes = testNodes();
@@ -17,13 +17,11 @@ describe('an account with number and sequence past 2^31', () => {
     const [from, to] = [w.at(0), w.at(1)];
     const accountNumber = 2n ** 31n + 5n;
     const sequence = 2n ** 31n;
-    const appState = new TextEncoder().encode(
-      JSON.stringify({
+    const appState = genesisAppState([[from.address, 1_000_000n]], {
+      modules: {
         auth: { accounts: [{ '@type': BASE_ACCOUNT_TYPE, address: from.address, pub_key: null, account_number: accountNumber.toString(), sequence: sequence.toString() }] },
-        bank: { balances: [{ address: from.address, coins: [{ denom: 'ucmt', amount: '1000000' }] }] },
-        fees: PERMISSIVE_FEES,
-      }),
-    );
+      },
+    });
     const node = await nodes.started(appState);
     expect(node.account(from.address)).toEqual({ accountNumber, sequence });
 
