@@ -1,20 +1,12 @@
 import { describe, expect, it } from 'vitest';
 import { BinaryReader, BinaryWriter } from 'cosmjs-types/binary';
 import { BaseAccount } from 'cosmjs-types/cosmos/auth/v1beta1/auth';
+import { encodeUvarint } from '../abci/framing.js';
 import { randomBelow } from '../testing/random.js';
 import './proto-int64.js';
 
-/** Protobuf's varint of the 64-bit two's complement of `v`, written the plain way. */
-function varint(v: bigint): number[] {
-  let u = BigInt.asUintN(64, v);
-  const out: number[] = [];
-  while (u >= 0x80n) {
-    out.push(Number(u & 0x7fn) | 0x80);
-    u >>= 7n;
-  }
-  out.push(Number(u));
-  return out;
-}
+/** Protobuf's varint of the 64-bit two's complement of `v`, by the ABCI framing's plain BigInt encoder. */
+const varint = (v: bigint): number[] => Array.from(encodeUvarint(BigInt.asUintN(64, v)));
 
 describe('BinaryWriter.int64 / uint64 (proto-int64.ts)', () => {
   const below = randomBelow(3);
