@@ -33,5 +33,5 @@ EXPOSE 26656 26657
 HEALTHCHECK --interval=10s --timeout=3s --start-period=30s \
   CMD ["node", "-e", "fetch('http://127.0.0.1:26657/status').then((r) => process.exit(r.ok ? 0 : 1), () => process.exit(1))"]
 # V8 flags of the app process: see src/node/app-node-flags.ts.
-ENTRYPOINT ["node", "--max-semi-space-size=64", "/app/bin/cybermilesd.js"]
+ENTRYPOINT ["node", "--max-semi-space-size=64", "--heap-growing-percent=50", "/app/bin/cybermilesd.js"]
 CMD ["start", "--home", "/cybermiles"]

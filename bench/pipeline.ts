@@ -5,7 +5,7 @@
 // commit in FinalizeBlock) and must reach the same app hashes. Node A also rechecks, as CometBFT
 // does after every block: the next block's txs are checked while the current one is pending and
 // rechecked after its Commit (a mempool one block deep), timed separately.
-// Run: node --max-semi-space-size=64 --import tsx bench/pipeline.ts [--txs 20000] [--accounts 2000] [--block 2000] [--no-ahead]
+// Run: node --max-semi-space-size=64 --heap-growing-percent=50 --import tsx bench/pipeline.ts [--txs 20000] [--accounts 2000] [--block 2000] [--no-ahead]
 // (the V8 flags the app process runs with: src/node/app-node-flags.ts; the full bench passes them)
 // Prints JSON figures (medians where repeated); no assertions.
 import { createHash } from 'node:crypto';
