@@ -9,12 +9,12 @@
 //
 // --heap-growing-percent=50: after each full collection V8 lets the old generation grow to 1.5
 // times what survived it. Left to itself, V8 picks up to 4 times for a process that allocates
-// this fast: the node's live heap is about 120 MiB, yet its committed heap climbed to 550 MiB over
-// the first five minutes of a steady load, and its RSS by 20-30 %. At 1.5 the RSS under the same
-// load is about a quarter lower and flat from the third minute; the price is more frequent full
-// collections, mostly on V8's helper threads: about a tenth more app CPU at 2,000 tx/s offered,
-// with no change in the committed rate beyond the bench's spread (bench/PROFILE.md, seventh
-// round).
+// this fast: the node's live heap is about 120 MB, yet its committed heap climbed to 550 MiB over
+// the first five minutes of a steady load, and its RSS by 20-30 %. At 1.5, ten minutes of the same
+// load end at 482 MiB of RSS instead of 837, growing 2.3 MiB a minute after the second; the price
+// is more frequent full collections, mostly on V8's helper threads: about a tenth more app CPU
+// at 1,500-2,000 tx/s offered, with no change in the committed rate beyond the bench's spread
+// (bench/PROFILE.md, seventh round).
 //
 // V8 reads these only when the process starts, and Node refuses --heap-growing-percent in
 // NODE_OPTIONS, so they go on the command line: every launcher passes them (npm start, the
