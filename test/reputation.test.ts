@@ -28,6 +28,9 @@ const P = {
 };
 const PATCH = {
   ...SHORT_WINDOWS,
+  // A ruling takes a tx, and the test queries scores before it: 10 s, not 4, so that a loaded
+  // machine does not make the arbiter who should rule miss its deadline.
+  arbitration: { params: { ...SHORT_WINDOWS.arbitration.params, rulingSeconds: '10' } },
   reputation: {
     params: {
       reviewWindowSeconds: P.reviewWindowSeconds.toString(),
@@ -235,7 +238,7 @@ describe('reputation', () => {
     const { trader } = await q().scores(seller.address);
     expect(trader?.disputesLost).toBe(1n);
 
-    // The next arbiter lets the ruling deadline (4 s) pass: a miss weighs vw(4 CMT) × 3 = 6.0, rated 0.
+    // The next arbiter lets the ruling deadline (10 s) pass: a miss weighs vw(4 CMT) × 3 = 6.0, rated 0.
     const late = await activeCase(4n * CMT);
     const lateBefore = await record(late.arbiter, Role.ROLE_ARBITER);
     await expect
