@@ -101,7 +101,9 @@ describe('escrow', () => {
 
   it('refunds the buyer in full when the seller misses the delivery deadline', async () => {
     const [b0, s0, e0] = await snapshot();
-    const id = await open(60n, 5n);
+    // 10 s to deliver: the order and the seller's acceptance (two txs) must land before it, on a
+    // machine that may be running the whole suite.
+    const id = await open(60n, 10n);
     await seller.client.acceptOrder(seller.address, id, DEPOSIT);
     const { order } = await buyer.client.query.escrow.order(id);
     await expect.poll(() => chainTime(buyer.client), { timeout: 30_000, interval: 500 }).toBeGreaterThan(order?.deliveryDeadline ?? 0n);
