@@ -14,14 +14,6 @@ import { startDevnetNode, type TestNode } from './helpers/node.js';
 const PRICE = 1_000_000n;
 const DEPOSIT = 100_000n;
 const BOND = 5_000_000n;
-// Each party's answer to a drawn arbiter, and each ruling, is a tx of its own; on a loaded machine
-// (the whole suite at once on two cores) three of them and a few queries took longer than 3 s, and
-// silence became acceptance before the test answered. 10 s windows leave room for that, and the
-// tests that wait for a deadline to pass still finish in seconds.
-const WINDOWS = {
-  ...SHORT_WINDOWS,
-  arbitration: { params: { ...SHORT_WINDOWS.arbitration.params, acceptanceSeconds: '10', rulingSeconds: '10' } },
-};
 
 describe('arbitration', () => {
   let node: TestNode;
@@ -32,7 +24,7 @@ describe('arbitration', () => {
 
   beforeAll(async () => {
     // No inflation: a test below counts the supply exactly across blocks.
-    node = await startDevnetNode({ appStatePatch: { ...WINDOWS, distribution: { params: { inflationBps: 0, backupShareBps: 1000 } } } });
+    node = await startDevnetNode({ appStatePatch: { ...SHORT_WINDOWS, distribution: { params: { inflationBps: 0, backupShareBps: 1000 } } } });
     [buyer, seller, stranger] = await Promise.all([party(node.rpcUrl, 0), party(node.rpcUrl, 1), party(node.rpcUrl, 2)]);
     arbiters = await Promise.all([5, 6, 7].map((i) => party(node.rpcUrl, i)));
     for (const a of arbiters) await a.client.registerArbiter(a.address, BOND, { uri: 'https://example.org/terms' });

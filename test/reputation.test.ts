@@ -28,9 +28,6 @@ const P = {
 };
 const PATCH = {
   ...SHORT_WINDOWS,
-  // A ruling takes a tx, and the test queries scores before it: 10 s, not 4, so that a loaded
-  // machine does not make the arbiter who should rule miss its deadline.
-  arbitration: { params: { ...SHORT_WINDOWS.arbitration.params, rulingSeconds: '10' } },
   reputation: {
     params: {
       reviewWindowSeconds: P.reviewWindowSeconds.toString(),
@@ -197,7 +194,7 @@ describe('reputation', () => {
       if (a === undefined) throw new Error(`${address} is not an arbiter of this test`);
       return a;
     };
-    // Both sides accept the drawn arbiter (or the 3 s acceptance window runs out first: silence
+    // Both sides accept the drawn arbiter (or the 10 s acceptance window runs out first: silence
     // accepts too); the case is then active.
     const accept = async (caseId: bigint): Promise<void> => {
       for (const p of [buyer, seller]) await p.client.respondToArbiter(p.address, caseId, true).catch((e: unknown) => expect((e as TxError).code).toBe(7));

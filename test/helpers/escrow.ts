@@ -22,8 +22,11 @@ export const SHORT_WINDOWS = {
     params: {
       minBond: '1000000',
       unbondingSeconds: '3',
-      acceptanceSeconds: '3',
-      rulingSeconds: '4',
+      // Answering a drawn arbiter and ruling are txs of their own, with queries between them: on a
+      // machine running the whole suite, three of them took longer than 3 s and silence became
+      // acceptance before a test answered. 10 s leaves room; tests that wait a deadline out poll.
+      acceptanceSeconds: '10',
+      rulingSeconds: '10',
       maxRejections: 1,
       missedDeadlineSlashBps: 1000,
       maxTimedTransitionsPerBlock: 1000,
