@@ -61,6 +61,7 @@ import { freePorts, startKvstore, startOurChain, type Chain, type TomlSetting } 
 import { ProcSampler } from './lib/procstat.js';
 import { RpcClient } from './lib/rpc.js';
 import { SignPool } from './lib/sign-pool.js';
+import { soakMarkdown, type SoakResult } from './lib/soak-report.js';
 import {
   acceptOrderMsg,
   benchKeys,
@@ -751,7 +752,7 @@ interface OurRun {
   readonly sweep: SweepResult | undefined;
   readonly avgTxBytes: number;
   readonly profileDir: string | undefined;
-  readonly soak?: Record<string, unknown>;
+  readonly soak?: SoakResult;
 }
 
 async function runOurs(dir: string): Promise<OurRun> {
@@ -778,7 +779,7 @@ async function runOurs(dir: string): Promise<OurRun> {
   const sampler = new ProcSampler(() => chain.processes());
   const phases: Record<string, PhaseResult> = {};
   let sweep: SweepResult | undefined;
-  let soak: Record<string, unknown> | undefined;
+  let soak: SoakResult | undefined;
   let avgTxBytes = 0;
   try {
     await watcher.start();
@@ -875,7 +876,7 @@ async function runSoak(
   pool: SignPool,
   getPos: () => number,
   setPos: (p: number) => void,
-): Promise<Record<string, unknown>> {
+): Promise<SoakResult> {
   const rpc = new RpcClient(chain.rpcUrls[0] ?? '');
   const sub = new Submitter(rpc, { concurrency: CONCURRENCY, batch: BATCH });
   const h0 = watcher.latest;
@@ -1038,10 +1039,14 @@ function markdown(
   }
   const ratio = out['ratioToKvstore'] as number | undefined;
   const ratioSocket = out['ratioToKvstoreSocket'] as number | undefined;
-  const lines = [
+  const machine =
     `Machine: ${String(m['nproc'])} cores (${String(m['cpuModel'])}), ${String(m['memoryGiB'])} GiB, Node ${String(m['node'])}, CometBFT ${String(m['cometbft'])}; ` +
       `timeout_commit ${BLOCK_INTERVAL}, mempool size ${String(COMET_SETTINGS[0]?.[2])}, recheck ${String(COMET_SETTINGS[2]?.[2])}; ${VALIDATORS} validator(s); ` +
-      `txs: signed MsgSend of ~${ours.avgTxBytes} bytes (kvstore: key=value of the same size).`,
+      `txs: signed MsgSend of ~${ours.avgTxBytes} bytes (kvstore: key=value of the same size).`;
+  // A soak runs none of the other phases: its own section instead of an empty table.
+  if (ours.soak !== undefined) return [machine, '', ...soakMarkdown(ours.soak)].join('\n');
+  const lines = [
+    machine,
     '',
     '| run | committed (successful) | latency p50 / p99 | block interval | RSS app / CometBFT | CPU app (its main thread) / CometBFT (% of a core) |',
     '| --- | ---: | ---: | ---: | ---: | ---: |',
@@ -1166,8 +1171,8 @@ function targets(out: Record<string, unknown>, ours: OurRun, pipeline: Record<st
   const ratio = out['ratioToKvstore'] as number | undefined;
   const pipe = pipeline?.['pipelineTxPerSec'] as number | undefined;
   const replay = pipeline?.['replayTxPerSec'] as number | undefined;
-  const growth = ours.soak?.['appRssGrowthPercent'] as number | null | undefined;
-  const growth2 = ours.soak?.['appRssGrowthPercentFromMinute2'] as number | null | undefined;
+  const growth = ours.soak?.appRssGrowthPercent;
+  const growth2 = ours.soak?.appRssGrowthPercentFromMinute2;
   return {
     'e2e >= 2000 committed transfers/s, kept up with (sweep)': { value: sustained, met: sustained === null ? null : sustained >= 2000 },
     [`p99 latency < 3 s at ${RATE} tx/s offered`]: {
