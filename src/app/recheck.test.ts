@@ -1,6 +1,7 @@
 // ReCheck (CheckTx of type RECHECK, for each tx still in the mempool after a block) runs the ante
 // only: sequence, account, fee or free quota, timeout height; not the messages, not the signature.
 import { beforeAll, describe, expect, it } from 'vitest';
+import { TxRaw } from 'cosmjs-types/cosmos/tx/v1beta1/tx';
 import { CheckTxType, RequestCheckTx, type ResponseCheckTx } from 'cosmjs-types/tendermint/abci/types';
 import { genesisAppState, testNodes, type TestNode } from '../testing/app-fixture.js';
 import { createTestWallet, msgSendAny, signTx, type TestWallet } from '../testing/tx-fixture.js';
@@ -127,5 +128,17 @@ describe('ReCheck', () => {
     // The failed tx took its sequence (and fee, none here) and moved nothing.
     expect(node.account(addr[0])?.sequence).toBe(2n);
     expect(node.balance(addr[0])).toBe(10n);
+  });
+
+  it('does not verify signatures, as in the SDK (the signature cache is sized on that)', async () => {
+    const node = await startedNode();
+    const raw = TxRaw.decode(await transfer(0, 0n, 1n));
+    const signature = Uint8Array.from(raw.signatures[0] ?? []);
+    signature[0] = (signature[0] ?? 0) ^ 1; // r changed, s kept: still low-S, no longer valid
+    const forged = TxRaw.encode({ ...raw, signatures: [signature] }).finish();
+    const fresh = await check(node, forged);
+    expect([fresh.codespace, fresh.code]).toEqual(['sdk', 4]);
+    // Only a tx that passed CheckTx is ever rechecked; this one never did, so nothing verifies it.
+    expect((await recheck(node, forged)).code).toBe(0);
   });
 });
