@@ -22,6 +22,9 @@ const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms
 interface RpcValidators {
   validators: { address: string; voting_power: string }[];
 }
+interface RpcStatus {
+  sync_info: { latest_block_height: string; catching_up: boolean };
+}
 interface RpcBlock {
   block: { header: { height: string; time: string }; last_commit: { signatures: { block_id_flag: number; validator_address: string }[] } };
 }
@@ -93,12 +96,26 @@ describe('downtime slashing on a 4-validator network', () => {
     // Out of CometBFT's set (updates apply two blocks later).
     await until('the jailed validator to leave /validators', 30_000, async () => ((await inSet()) ? undefined : true));
 
+    // A timeout from here on says where each node is, whether the validator is jailed (again), and
+    // what the nodes logged last.
+    const withLogs = async (e: unknown): Promise<never> => {
+      const hs = await net.heights([0, 1, 2, 3]);
+      const jailedNow = await q.staking.validator(valoper).then((r) => String(r.validator?.jailed), () => '?');
+      throw new Error(`${(e as Error).message} (heights ${hs.join(', ')}; jailed ${jailedNow})\n${net.logTails(8000)}`);
+    };
     await net.restart(DOWN);
+    // As an operator would, unjail only once the node has caught up: a validator back in the set
+    // while it still syncs misses blocks and is jailed again.
+    await until('the restarted node to catch up', 60_000, async () => {
+      const status = await rpcGet<RpcStatus>(net.node(DOWN).rpcUrl, 'status');
+      const [top = 0] = await net.heights([0]);
+      return !status.sync_info.catching_up && Number(status.sync_info.latest_block_height) >= top - 1 ? true : undefined;
+    }).catch(withLogs);
     // The jail period is counted in block time (jailed_until has nanoseconds: wait a second past it).
     await until('the jail period to end', 60_000, async () => {
       const b = await rpcGet<RpcBlock>(net.node(0).rpcUrl, 'block');
       return Date.parse(b.block.header.time) / 1000 >= jailedUntil + 1 ? true : undefined;
-    });
+    }).catch(withLogs);
     const registry = new Registry([...defaultRegistryTypes, ['/cosmos.slashing.v1beta1.MsgUnjail', MsgUnjail]]);
     const client = await SigningStargateClient.connectWithSigner(net.node(0).rpcUrl, operator.wallet, { registry, gasPrice: GasPrice.fromString(`0${DENOM}`) });
     const res = await client.signAndBroadcast(operator.address, [{ typeUrl: '/cosmos.slashing.v1beta1.MsgUnjail', value: MsgUnjail.fromPartial({ validatorAddr: valoper }) }], 'auto');
@@ -106,12 +123,12 @@ describe('downtime slashing on a 4-validator network', () => {
     expect(res.code).toBe(0);
     expect((await q.staking.validator(valoper)).validator?.jailed).toBe(false);
 
-    await until('the unjailed validator to be back in /validators', 30_000, async () => ((await inSet()) ? true : undefined));
+    await until('the unjailed validator to be back in /validators', 30_000, async () => ((await inSet()) ? true : undefined)).catch(withLogs);
     // And it signs again: its address in a later block's last_commit, as COMMIT.
     await until('a block signed by the unjailed validator', 60_000, async () => {
       const b = await rpcGet<RpcBlock>(net.node(0).rpcUrl, 'block');
       return b.block.last_commit.signatures.some((s) => s.validator_address === hexAddress && s.block_id_flag === 2) ? true : undefined;
-    });
+    }).catch(withLogs);
     expect((await q.staking.validator(valoper)).validator?.status).toBe(3);
   }, 300_000);
 });
