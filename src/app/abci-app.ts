@@ -40,6 +40,7 @@ import type { AppModule, BlockCommit, BlockInfo, TxContext } from './module.js';
 import { queryError, type QueryRouter } from './query-router.js';
 import type { TxExecutor } from './tx-executor.js';
 import { toExecTxResult } from './tx-result.js';
+import { markIndexed, type IndexEvents } from '../events/index-events.js';
 
 export const STORE_KEY_QUERY_PATH = '/store/key';
 export const APP_NAME = 'cybermiles';
@@ -57,6 +58,8 @@ export interface AppOptions {
    * show that the other validators reject such proposals. Never set on a real validator.
    */
   readonly unsafeIgnoreProposalRules?: boolean;
+  /** Index only these event attributes (see events/index-events.ts); every one when absent. */
+  readonly indexEvents?: IndexEvents;
 }
 
 /** Builds and checks proposals (the fee policy's block rules). */
@@ -246,7 +249,14 @@ export class CyberMilesApp implements AbciApplication {
     this.lastBlockTime = { seconds: block.timeSeconds, nanos: block.timeNanos };
     const failed = txResults.filter((r) => r.code !== 0).length;
     this.log.info('finalized block', { height: req.height, txs: req.txs.length, failed, appHash });
-    return { events: [...beginEvents, ...events], txResults, validatorUpdates, appHash };
+    const only = this.opts.indexEvents;
+    if (only === undefined) return { events: [...beginEvents, ...events], txResults, validatorUpdates, appHash };
+    return {
+      events: markIndexed([...beginEvents, ...events], only),
+      txResults: txResults.map((r) => ({ ...r, events: markIndexed(r.events, only) })),
+      validatorUpdates,
+      appHash,
+    };
   }
 
   /** Module begin-blockers in the app's order; any error here is a bug and halts the node. */

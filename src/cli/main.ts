@@ -6,6 +6,7 @@ import { readFile, writeFile } from 'node:fs/promises';
 import { homedir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
+import { parseIndexEvents } from '../events/index-events.js';
 import { parseAmount } from '../modules/bank/coins.js';
 import { PROJECT_ROOT } from '../node/cometbft-binary.js';
 import { exportGenesis } from '../node/export-genesis.js';
@@ -28,8 +29,8 @@ const USAGE = `cybermilesd ${VERSION}: the CyberMiles chain node and CLI
 
   init --chain-id ID [--moniker M] [--home DIR] [--rpc-port N] [--p2p-port N] [--abci-port N]
        [--block-interval 1s] [--app-state-from GENESIS.json]
-  start [--home DIR] [--check-invariants]
-  devnet [--home DIR] [--rpc-port N] [--p2p-port N] [--abci-port N] [--check-invariants]
+  start [--home DIR] [--check-invariants] [--index-events TYPE.KEY,TYPE,...]
+  devnet [--home DIR] [--rpc-port N] [--p2p-port N] [--abci-port N] [--check-invariants] [--index-events LIST]
          [--block-interval 1s] [--app-state-patch PATCH.json]   (patch merged into app_state on creation)
   testnet --output DIR [--validators 4] [--chain-id ${TESTNET_CHAIN_ID}] [--block-interval 1s]
           [--port-base ${DEFAULT_PORT_BASE}] [--hosts H0,H1,…] [--docker] [--app-state-patch PATCH.json]
@@ -62,6 +63,7 @@ const OPTIONS = {
   'app-state-from': { type: 'string' },
   'app-state-patch': { type: 'string' },
   'check-invariants': { type: 'boolean' },
+  'index-events': { type: 'string' },
   recover: { type: 'boolean' },
   'hd-path': { type: 'string' },
   node: { type: 'string' },
@@ -147,7 +149,14 @@ async function readStdin(): Promise<string> {
 
 async function start(home: string): Promise<void> {
   const logger = createLogger();
-  const node = await runNode({ home, logger, version: VERSION, checkInvariants: flags['check-invariants'] === true });
+  const indexEvents = flags['index-events'] === undefined ? undefined : parseIndexEvents(flags['index-events']);
+  const node = await runNode({
+    home,
+    logger,
+    version: VERSION,
+    checkInvariants: flags['check-invariants'] === true,
+    ...(indexEvents === undefined ? {} : { indexEvents }),
+  });
   for (const signal of ['SIGINT', 'SIGTERM'] as const) process.once(signal, () => void node.stop());
   process.exitCode = await node.done;
 }

@@ -3,6 +3,7 @@
 import { readFile } from 'node:fs/promises';
 import { createAbciServer } from '../abci/server.js';
 import { createApp } from '../app.js';
+import type { IndexEvents } from '../events/index-events.js';
 import { CommitStore } from '../store/commit-store.js';
 import type { Logger } from '../util/logger.js';
 import { superviseCometbft } from './cometbft-process.js';
@@ -15,6 +16,8 @@ export interface RunNodeOptions {
   readonly logger: Logger;
   readonly version: string;
   readonly checkInvariants: boolean;
+  /** Index only these event attributes (`--index-events`); every one when absent. */
+  readonly indexEvents?: IndexEvents;
   /** Serve ABCI only and leave CometBFT to someone else (tests, separate processes). */
   readonly withoutCometbft?: boolean;
 }
@@ -45,7 +48,14 @@ export async function runNode(opts: RunNodeOptions): Promise<RunningNode> {
   // TEST ONLY: a validator that ignores the block rules of the fee policy when it proposes.
   const unsafeIgnoreProposalRules = process.env['CYBERMILES_UNSAFE_IGNORE_PROPOSAL_RULES'] === '1';
   if (unsafeIgnoreProposalRules) log.warn('UNSAFE: this node proposes blocks that ignore the fee policy (test-only setting)');
-  const { app } = createApp(store, { logger: log, version: opts.version, checkInvariants: opts.checkInvariants, unsafeIgnoreProposalRules });
+  const { app } = createApp(store, {
+    logger: log,
+    version: opts.version,
+    checkInvariants: opts.checkInvariants,
+    unsafeIgnoreProposalRules,
+    ...(opts.indexEvents === undefined ? {} : { indexEvents: opts.indexEvents }),
+  });
+  if (opts.indexEvents !== undefined) log.info('indexing only some event attributes', { indexEvents: [...opts.indexEvents] });
   const server = createAbciServer(app, { logger: log });
   await server.listen(abciAddr);
   log.info('abci server listening', { ...abciAddr, height: store.lastHeight, appHash: store.lastAppHash });

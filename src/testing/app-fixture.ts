@@ -15,7 +15,7 @@ import {
   type ResponseQuery,
 } from 'cosmjs-types/tendermint/abci/types';
 import { createApp, type Keepers } from '../app.js';
-import type { CyberMilesApp } from '../app/abci-app.js';
+import type { AppOptions, CyberMilesApp } from '../app/abci-app.js';
 import { parseAddress } from '../modules/auth/address.js';
 import { CommitStore } from '../store/commit-store.js';
 import { silentLogger } from '../util/logger.js';
@@ -80,10 +80,13 @@ export async function removeDir(dir: string): Promise<void> {
   await rm(dir, { recursive: true, force: true });
 }
 
+/** App options a test may set beside the fixture's own. */
+export type TestAppOptions = Pick<AppOptions, 'indexEvents'>;
+
 /** Opens (or reopens) a store in `dir` and builds a fresh app over it, invariants checked every block. */
-export async function openTestNode(dir: string): Promise<TestNode> {
+export async function openTestNode(dir: string, extra: TestAppOptions = {}): Promise<TestNode> {
   const store = await CommitStore.open(dir, { sync: false });
-  const { app, keepers } = createApp(store, { logger: silentLogger, version: 'test', checkInvariants: true });
+  const { app, keepers } = createApp(store, { logger: silentLogger, version: 'test', checkInvariants: true, ...extra });
   return {
     dir,
     store,
@@ -135,7 +138,7 @@ export function testNodes(): {
   /** A node over `dir`, or over a new temporary dir removed after the test. */
   open(dir?: string): Promise<TestNode>;
   /** A new node after InitChain with `appState` and an empty block 1 committed. */
-  started(appState: Uint8Array): Promise<TestNode>;
+  started(appState: Uint8Array, extra?: TestAppOptions): Promise<TestNode>;
 } {
   const opened: TestNode[] = [];
   const dirs: string[] = [];
@@ -143,17 +146,17 @@ export function testNodes(): {
     for (const n of opened.splice(0)) await n.close();
     for (const d of dirs.splice(0)) await removeDir(d);
   });
-  const open = async (dir?: string): Promise<TestNode> => {
+  const open = async (dir?: string, extra: TestAppOptions = {}): Promise<TestNode> => {
     const d = dir ?? (await makeTempDir());
     if (dir === undefined) dirs.push(d);
-    const node = await openTestNode(d);
+    const node = await openTestNode(d, extra);
     opened.push(node);
     return node;
   };
   return {
     open,
-    async started(appState) {
-      const node = await open();
+    async started(appState, extra = {}) {
+      const node = await open(undefined, extra);
       await node.app.initChain(initChainRequest(appState));
       await node.block(1n);
       return node;

@@ -222,6 +222,8 @@ export interface DevnetNodeOptions {
   /** Merged into the devnet's genesis app state (short escrow windows, small arbiter bonds…). */
   readonly appStatePatch?: Readonly<Record<string, unknown>>;
   readonly blockInterval?: string;
+  /** `--index-events` for the node (see src/events/index-events.ts). */
+  readonly indexEvents?: string;
 }
 
 /** A fresh single-validator devnet node on free ports, started and past height 1. */
@@ -236,6 +238,7 @@ export async function startDevnetNode(opts: DevnetNodeOptions = {}): Promise<Tes
     devnetArgs.push('--app-state-patch', patchFile);
   }
   if (opts.blockInterval !== undefined) devnetArgs.push('--block-interval', opts.blockInterval);
+  if (opts.indexEvents !== undefined) devnetArgs.push('--index-events', opts.indexEvents);
   const node = new TestNode(home, { rpc, p2p, abci }, 'devnet', { devnetArgs });
   try {
     await node.start({ waitForHeight: 2 });
