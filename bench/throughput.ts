@@ -25,6 +25,7 @@
 //   --concurrency C, --batch B         HTTP connections (256) and txs per JSON-RPC batch (4)
 //   --recheck false, --mempool-size N  CometBFT mempool settings for both chains (true, 50000)
 //   --abci unix         CometBFT reaches our app over a unix socket instead of loopback TCP
+//   --index-events LIST our nodes index only these event attributes (cybermilesd start --index-events)
 // Figures only, no assertions. Machines are shared and noisy: compare ratios within one run.
 import { execFileSync, spawnSync } from 'node:child_process';
 import { copyFileSync, mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
@@ -98,6 +99,7 @@ const { values: args } = parseArgs({
     batch: { type: 'string' },
     recheck: { type: 'string' },
     'mempool-size': { type: 'string' },
+    'index-events': { type: 'string' },
     'gas-limit': { type: 'string' },
     'flood-txs': { type: 'string' },
     'comet-pprof': { type: 'boolean' },
@@ -772,6 +774,7 @@ async function runOurs(dir: string): Promise<OurRun> {
     balances: balancesOf([...transferKeys, ...buyers, ...sellers]),
     ...(profileDir === undefined ? {} : { cpuProfileDir: profileDir }),
     ...(args['heap-snapshot'] === undefined ? {} : { heapSnapshotDir: args['heap-snapshot'] }),
+    ...(args['index-events'] === undefined ? {} : { startArgs: ['--index-events', args['index-events']] }),
     abciUnixSocket: args.abci === 'unix',
   });
   const rpc = new RpcClient(chain.rpcUrls[0] ?? '');

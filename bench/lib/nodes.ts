@@ -159,11 +159,12 @@ class CyberMilesProcess {
     readonly home: string,
     readonly logFile: string,
     cpuProfileDir: string | undefined,
-    heapSnapshotDir?: string,
+    heapSnapshotDir: string | undefined,
+    startArgs: readonly string[],
   ) {
     const nodeArgs = cpuProfileDir === undefined ? [] : ['--cpu-prof', '--cpu-prof-dir', cpuProfileDir];
     if (heapSnapshotDir !== undefined) nodeArgs.push('--heapsnapshot-signal=SIGUSR2', `--diagnostic-dir=${heapSnapshotDir}`);
-    this.proc = spawn(process.execPath, [...APP_NODE_FLAGS, ...nodeArgs, CLI, 'start', '--home', home], { stdio: ['ignore', 'ignore', 'pipe'] });
+    this.proc = spawn(process.execPath, [...APP_NODE_FLAGS, ...nodeArgs, CLI, 'start', '--home', home, ...startArgs], { stdio: ['ignore', 'ignore', 'pipe'] });
     const log = createWriteStream(logFile, { flags: 'a' });
     createInterface({ input: this.proc.stderr as NodeJS.ReadableStream }).on('line', (line) => {
       log.write(line + '\n');
@@ -227,6 +228,8 @@ export interface OurChainOptions {
   readonly heapSnapshotDir?: string;
   /** CometBFT reaches the app over a unix socket in the node's home instead of loopback TCP. */
   readonly abciUnixSocket?: boolean;
+  /** More arguments for every node's `cybermilesd start` (say, --index-events). */
+  readonly startArgs?: readonly string[];
 }
 
 /** Our chain: a devnet (one validator) or a local testnet (several), started and past height 1. */
@@ -261,7 +264,8 @@ export async function startOurChain(o: OurChainOptions): Promise<Chain> {
     await fundInGenesis(home, o.balances);
   }
   const nodes = homes.map(
-    (home, i) => new CyberMilesProcess(home, join(o.dir, `node${i}.log`), i === 0 ? o.cpuProfileDir : undefined, i === 0 ? o.heapSnapshotDir : undefined),
+    (home, i) =>
+      new CyberMilesProcess(home, join(o.dir, `node${i}.log`), i === 0 ? o.cpuProfileDir : undefined, i === 0 ? o.heapSnapshotDir : undefined, o.startArgs ?? []),
   );
   const chain: Chain = tracked({
     kind: 'cybermiles',
