@@ -63,6 +63,7 @@ import { ProcSampler } from './lib/procstat.js';
 import { RpcClient } from './lib/rpc.js';
 import { SignPool } from './lib/sign-pool.js';
 import { soakMarkdown, type SoakResult } from './lib/soak-report.js';
+import { fmt } from './lib/format.js';
 import {
   acceptOrderMsg,
   benchKeys,
@@ -971,10 +972,6 @@ async function runSoak(
 
 // ---------------------------------------------------------------------------------------------
 // Report
-
-function fmt(n: number | null | undefined, unit = ''): string {
-  return n === null || n === undefined || Number.isNaN(n) ? 'n/a' : `${n.toLocaleString('en-US')}${unit}`;
-}
 
 function markdown(
   out: Record<string, unknown>,

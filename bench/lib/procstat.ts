@@ -27,6 +27,14 @@ export function cpuSeconds(pid: number, tid?: number): number | undefined {
   }
 }
 
+/** One process over a window: RSS at its start and end and its maximum, CPU as % of one core. */
+export interface ProcessWindow {
+  readonly rssStartMiB: number;
+  readonly rssEndMiB: number;
+  readonly rssMaxMiB: number;
+  readonly cpuPercentOfCore: number;
+}
+
 export interface Sample {
   /** performance.now() of the sample. */
   readonly t: number;
@@ -82,10 +90,10 @@ export class ProcSampler {
   }
 
   /** Per process: RSS at the window's start and end and its maximum, and CPU use as % of one core. */
-  window(t0: number, t1: number): Record<string, { rssStartMiB: number; rssEndMiB: number; rssMaxMiB: number; cpuPercentOfCore: number }> {
+  window(t0: number, t1: number): Record<string, ProcessWindow> {
     const a = this.at(t0);
     const b = this.at(t1);
-    const out: Record<string, { rssStartMiB: number; rssEndMiB: number; rssMaxMiB: number; cpuPercentOfCore: number }> = {};
+    const out: Record<string, ProcessWindow> = {};
     if (a === undefined || b === undefined) return out;
     for (const [role, rssEnd] of b.rss) {
       const inWindow = this.samples.filter((s) => s.t >= a.t && s.t <= b.t);

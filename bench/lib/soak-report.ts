@@ -2,14 +2,9 @@
 // latency over the steady window, the app's RSS each minute with the node's own account of it
 // (heap, native), and its growth from minute 1 and minute 2.
 import type { MemoryFigures } from '../../src/node/memory-report.js';
+import { fmt } from './format.js';
 import type { LatencyStats, RateStats } from './load.js';
-
-export interface ProcessWindow {
-  readonly rssStartMiB: number;
-  readonly rssEndMiB: number;
-  readonly rssMaxMiB: number;
-  readonly cpuPercentOfCore: number;
-}
+import type { ProcessWindow } from './procstat.js';
 
 export interface SoakResult {
   readonly seconds: number;
@@ -29,9 +24,6 @@ export interface SoakResult {
   readonly processes: Readonly<Record<string, ProcessWindow>>;
 }
 
-const num = (n: number | null | undefined, unit = ''): string =>
-  n === null || n === undefined || Number.isNaN(n) ? 'n/a' : `${n.toLocaleString('en-US')}${unit}`;
-
 const cpuOf = (processes: Readonly<Record<string, ProcessWindow>>, suffix: string): number | undefined =>
   Object.entries(processes).find(([k]) => k.endsWith(suffix))?.[1].cpuPercentOfCore;
 
@@ -39,15 +31,15 @@ const cpuOf = (processes: Readonly<Record<string, ProcessWindow>>, suffix: strin
 export function soakMarkdown(soak: SoakResult): string[] {
   const l = soak.latencyOfEvery20th;
   const lines = [
-    `Soak: ${soak.offered} offered for ${soak.seconds} s (${num(soak.released)} txs sent); ` +
-      `committed ${num(soak.rate?.successfulTxPerSec, ' tx/s')}, block interval ${num(soak.rate?.blockIntervalMedianMs, ' ms')}; ` +
-      `every 20th tx tracked: ${num(l.committed)} of ${num(l.count)} committed, latency p50 ${num(l.p50Ms, ' ms')}, p99 ${num(l.p99Ms, ' ms')}.`,
+    `Soak: ${soak.offered} offered for ${soak.seconds} s (${fmt(soak.released)} txs sent); ` +
+      `committed ${fmt(soak.rate?.successfulTxPerSec, ' tx/s')}, block interval ${fmt(soak.rate?.blockIntervalMedianMs, ' ms')}; ` +
+      `every 20th tx tracked: ${fmt(l.committed)} of ${fmt(l.count)} committed, latency p50 ${fmt(l.p50Ms, ' ms')}, p99 ${fmt(l.p99Ms, ' ms')}.`,
     '',
-    `App RSS: ${num(soak.appRssAfterFirstMinuteMiB, ' MiB')} after minute 1, ${num(soak.appRssAfterSecondMinuteMiB, ' MiB')} after minute 2, ` +
-      `${num(soak.appRssAtEndMiB, ' MiB')} at the end (max ${num(soak.appRssMaxMiB, ' MiB')}): ` +
-      `growth ${num(soak.appRssGrowthPercent, ' %')} from minute 1, ${num(soak.appRssGrowthPercentFromMinute2, ' %')} from minute 2, ` +
-      `${num(soak.appRssTrendSecondHalfMiBPerMinute, ' MiB')} a minute over the second half. ` +
-      `CPU (% of a core): app ${num(cpuOf(soak.processes, 'app'))} (main thread ${num(cpuOf(soak.processes, 'app main thread'))}), CometBFT ${num(cpuOf(soak.processes, 'cometbft'))}.`,
+    `App RSS: ${fmt(soak.appRssAfterFirstMinuteMiB, ' MiB')} after minute 1, ${fmt(soak.appRssAfterSecondMinuteMiB, ' MiB')} after minute 2, ` +
+      `${fmt(soak.appRssAtEndMiB, ' MiB')} at the end (max ${fmt(soak.appRssMaxMiB, ' MiB')}): ` +
+      `growth ${fmt(soak.appRssGrowthPercent, ' %')} from minute 1, ${fmt(soak.appRssGrowthPercentFromMinute2, ' %')} from minute 2, ` +
+      `${fmt(soak.appRssTrendSecondHalfMiBPerMinute, ' MiB')} a minute over the second half. ` +
+      `CPU (% of a core): app ${fmt(cpuOf(soak.processes, 'app'))} (main thread ${fmt(cpuOf(soak.processes, 'app main thread'))}), CometBFT ${fmt(cpuOf(soak.processes, 'cometbft'))}.`,
     '',
     '| minute | app RSS (MiB) | V8 heap, reserved / used | native | CometBFT RSS (MiB) |',
     '| ---: | ---: | ---: | ---: | ---: |',
@@ -55,7 +47,7 @@ export function soakMarkdown(soak: SoakResult): string[] {
   for (const row of soak.rssPerMinute) {
     const mem = soak.appMemoryPerMinute.find((m) => m.minute === row.minute)?.app ?? null;
     lines.push(
-      `| ${row.minute} | ${num(row.appRssMiB)} | ${mem === null ? 'n/a' : `${mem.heapTotalMiB} / ${mem.heapUsedMiB}`} | ${num(mem?.nativeMiB)} | ${num(row.cometbftRssMiB)} |`,
+      `| ${row.minute} | ${fmt(row.appRssMiB)} | ${mem === null ? 'n/a' : `${mem.heapTotalMiB} / ${mem.heapUsedMiB}`} | ${fmt(mem?.nativeMiB)} | ${fmt(row.cometbftRssMiB)} |`,
     );
   }
   return lines;
