@@ -10,32 +10,10 @@
 import { Buffer } from 'node:buffer';
 import { ValidatorUpdate, type Event, type ExecTxResult, type ResponseFinalizeBlock } from 'cosmjs-types/tendermint/abci/types';
 import { ConsensusParams } from 'cosmjs-types/tendermint/types/params';
+import { int64Size, ProtoWriter, varintSize } from '../util/proto-write.js';
 
 /** Response.finalize_block is field 21, length-delimited: key 21 << 3 | 2 = 170, two varint bytes. */
 const RESPONSE_FINALIZE_BLOCK_KEY = [0xaa, 0x01] as const;
-
-function varintSize(n: number): number {
-  let size = 1;
-  while (n >= 0x80) {
-    n = Math.floor(n / 0x80);
-    size++;
-  }
-  return size;
-}
-
-/** int64 as protobuf writes it: negative values as their 64-bit two's complement (10 bytes). */
-function int64Varint(v: bigint): bigint | number {
-  if (v >= 0n && v <= BigInt(Number.MAX_SAFE_INTEGER)) return Number(v);
-  return BigInt.asUintN(64, v);
-}
-
-function int64Size(v: bigint): number {
-  const u = int64Varint(v);
-  if (typeof u === 'number') return varintSize(u);
-  let size = 1;
-  for (let x = u; x >= 0x80n; x >>= 7n) size++;
-  return size;
-}
 
 /** Sizes measured by the first pass, read back in the same order by the second. */
 interface Sizes {
@@ -88,39 +66,14 @@ function embeddedSize(bytes: Uint8Array, sizes: Sizes): number {
   return 1 + varintSize(bytes.length) + bytes.length;
 }
 
-class Writer {
-  pos = 0;
+class Writer extends ProtoWriter {
   #len = 0;
   #enc = 0;
   constructor(
-    readonly buf: Buffer,
+    override readonly buf: Buffer,
     readonly sizes: Sizes,
-  ) {}
-
-  byte(b: number): void {
-    this.buf[this.pos++] = b;
-  }
-
-  varint(n: number): void {
-    while (n >= 0x80) {
-      this.buf[this.pos++] = (n % 0x80) | 0x80;
-      n = Math.floor(n / 0x80);
-    }
-    this.buf[this.pos++] = n;
-  }
-
-  int64(v: bigint): void {
-    const u = int64Varint(v);
-    if (typeof u === 'number') {
-      this.varint(u);
-      return;
-    }
-    let x = u;
-    while (x >= 0x80n) {
-      this.buf[this.pos++] = Number(x & 0x7fn) | 0x80;
-      x >>= 7n;
-    }
-    this.buf[this.pos++] = Number(x);
+  ) {
+    super(buf);
   }
 
   /** The next measured length. */
@@ -136,15 +89,8 @@ class Writer {
     this.pos += n;
   }
 
-  bytes(key: number, b: Uint8Array): void {
-    this.byte(key);
-    this.varint(b.length);
-    this.buf.set(b, this.pos);
-    this.pos += b.length;
-  }
-
   embedded(key: number): void {
-    this.bytes(key, this.sizes.encoded[this.#enc++] as Uint8Array);
+    this.bytesField(key, this.sizes.encoded[this.#enc++] as Uint8Array);
   }
 }
 
@@ -171,7 +117,7 @@ function writeTxResult(r: ExecTxResult, w: Writer): void {
     w.byte(8);
     w.varint(r.code);
   }
-  if (r.data.length !== 0) w.bytes(18, r.data);
+  if (r.data.length !== 0) w.bytesField(18, r.data);
   if (r.log !== '') w.string(26, r.log);
   if (r.info !== '') w.string(34, r.info);
   if (r.gasWanted !== 0n) {
@@ -210,7 +156,7 @@ export function encodeFinalizeBlockResponse(res: ResponseFinalizeBlock): Uint8Ar
   for (const r of res.txResults) writeTxResult(r, w);
   for (let i = 0; i < res.validatorUpdates.length; i++) w.embedded(26);
   if (res.consensusParamUpdates !== undefined) w.embedded(34);
-  if (res.appHash.length !== 0) w.bytes(42, res.appHash);
+  if (res.appHash.length !== 0) w.bytesField(42, res.appHash);
   if (w.pos !== total) throw new Error(`FinalizeBlock response: wrote ${w.pos} bytes, measured ${total}`);
   return w.buf;
 }

@@ -12,10 +12,11 @@ import { parseAddress, parseAddressShared, toAddress } from './address.js';
 import { handOver } from '../../store/bytes.js';
 import { readerOver } from '../../util/proto-reader.js';
 import { ACCOUNT_PREFIX, accountKey, NEXT_ACCOUNT_NUMBER_KEY } from './keys.js';
+import { BASE_ACCOUNT_TYPE, encodeBaseAccountAny, SECP256K1_PUBKEY_TYPE } from './account-bytes.js';
 
-export const BASE_ACCOUNT_TYPE = '/cosmos.auth.v1beta1.BaseAccount';
+export { BASE_ACCOUNT_TYPE, SECP256K1_PUBKEY_TYPE };
+
 export const MODULE_ACCOUNT_TYPE = '/cosmos.auth.v1beta1.ModuleAccount';
-export const SECP256K1_PUBKEY_TYPE = '/cosmos.crypto.secp256k1.PubKey';
 
 /** An account as the state machine works with it; the module-account part is kept as is. */
 export interface Account {
@@ -87,7 +88,7 @@ export class AuthKeeper {
   }
 
   setAccount(store: KVStore, account: Account): void {
-    const bytes = Any.encode(encodeAccount(account)).finish();
+    const bytes = account.module === undefined ? encodeBaseAccountAny(account) : Any.encode(encodeAccount(account)).finish();
     // What decodeAccount gives back for these bytes, field for field (see decoded-values.ts).
     decodeStoredAccount.remember(bytes, {
       address: account.address,

@@ -8,6 +8,7 @@ import { prefixRange } from '../../store/range.js';
 import { memoDecoder } from '../../store/decoded-values.js';
 import { handOver } from '../../store/bytes.js';
 import { moduleAddress, parseAddress, toAddress } from '../auth/address.js';
+import { encodeCoin } from './coin-bytes.js';
 import { formatCoins, type Amount } from './coins.js';
 import { burnEvent, coinbaseEvent, coinReceivedEvent, coinSpentEvent, messageSenderEvent, transferEvent } from './events.js';
 import { BALANCE_PREFIX, balanceKey, balancesPrefix, burnedKey, parseBalanceKey, SUPPLY_PREFIX, supplyKey } from './keys.js';
@@ -69,7 +70,7 @@ export class BankKeeper {
     const key = balanceKey(address, denom);
     if (amount === 0n) store.delete(key);
     else {
-      const bytes = Coin.encode({ denom, amount: amount.toString() }).finish();
+      const bytes = encodeCoin(denom, amount.toString());
       decodeStoredAmount.remember(bytes, amount);
       store.set(key, handOver(bytes));
     }
@@ -77,7 +78,7 @@ export class BankKeeper {
 
   private setSupply(store: KVStore, denom: string, amount: bigint): void {
     if (amount === 0n) store.delete(supplyKey(denom));
-    else store.set(supplyKey(denom), Coin.encode({ denom, amount: amount.toString() }).finish());
+    else store.set(supplyKey(denom), encodeCoin(denom, amount.toString()));
   }
 
   /** Takes coins from an account; all-or-nothing within the caller's cache layer. */

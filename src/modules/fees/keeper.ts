@@ -4,6 +4,7 @@ import type { KVReader, KVStore } from '../../store/types.js';
 import { memoDecoder } from '../../store/decoded-values.js';
 import { handOver } from '../../store/bytes.js';
 import { usageKey } from './keys.js';
+import { encodeUsage } from './usage-bytes.js';
 import { getFeesParams } from './params.js';
 
 /** What the quota rule reads from other modules. */
@@ -58,7 +59,7 @@ export class FeesKeeper {
   recordFreeTx(store: KVStore, address: Uint8Array, height: bigint, params: Params): void {
     const window = height / params.windowBlocks;
     const usage: Usage = { window, count: this.usedIn(store, address, window) + 1 };
-    const bytes = Usage.encode(usage).finish();
+    const bytes = encodeUsage(usage);
     decodeUsage.remember(bytes, usage);
     store.set(usageKey(address), handOver(bytes));
   }
