@@ -36,8 +36,10 @@ export interface SigVerifier {
 
 /**
  * Checks being verified on a worker thread, shared with the calling thread: the worker takes them
- * one by one, in order, and the caller may take any it needs before the worker reaches it, so
- * neither waits on the other and no check is verified twice.
+ * one by one from the last, and the caller, which needs them in order, takes any it reaches before
+ * the worker did; no check is verified twice. Working from opposite ends, the two meet once per
+ * job. When both went forward, a caller that caught up with the worker (executing a tx costs less
+ * than verifying one) waited for the worker's check in progress at nearly every tx from then on.
  */
 export interface VerifyJob {
   /** Check i's answer now: verified on this thread if the worker has not taken it, else the worker's (waiting for it if still running). */
@@ -71,8 +73,9 @@ parentPort.on('message', (m) => {
   const n = m.n;
   if (m.state !== undefined) {
     // A shared job: take each check still free, publish its answer, wake a caller waiting on it.
+    // From the last check back: the caller takes them from the first on (see VerifyJob).
     const state = new Int32Array(m.state);
-    for (let i = 0; i < n; i++) {
+    for (let i = n - 1; i >= 0; i--) {
       if (Atomics.compareExchange(state, i, FREE, WORKER) !== FREE) continue;
       Atomics.store(state, i, verify(m, i) ? VALID : INVALID);
       Atomics.notify(state, i);
