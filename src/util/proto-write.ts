@@ -15,8 +15,10 @@ export function varintSize(n: number): number {
 }
 
 /** int64/uint64 as protobuf writes it: negative values as their 64-bit two's complement (10 bytes). */
+const MAX_SAFE = BigInt(Number.MAX_SAFE_INTEGER);
+
 export function int64Varint(v: bigint): bigint | number {
-  if (v >= 0n && v <= BigInt(Number.MAX_SAFE_INTEGER)) return Number(v);
+  if (v >= 0n && v <= MAX_SAFE) return Number(v);
   return BigInt.asUintN(64, v);
 }
 
@@ -92,6 +94,12 @@ export class ProtoWriter {
     this.byte(key);
     this.varint(n);
     this.utf8(s, n);
+  }
+
+  /** Bytes already encoded (a whole field, say). */
+  raw(b: Uint8Array): void {
+    this.buf.set(b, this.pos);
+    this.pos += b.length;
   }
 
   bytesField(key: number, b: Uint8Array): void {

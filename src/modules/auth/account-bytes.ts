@@ -14,6 +14,11 @@ const KEY_2_DELIMITED = 0x12;
 const KEY_3_VARINT = 0x18;
 const KEY_4_VARINT = 0x20;
 
+/** A type URL as field 1 of an Any, written once: key, length, the URL's bytes. */
+const typeUrlField = (url: string): Uint8Array => Uint8Array.from([KEY_1_DELIMITED, url.length, ...Array.from(url, (c) => c.charCodeAt(0))]);
+const BASE_ACCOUNT_TYPE_FIELD = typeUrlField(BASE_ACCOUNT_TYPE);
+const PUBKEY_TYPE_FIELD = typeUrlField(SECP256K1_PUBKEY_TYPE);
+
 export interface PlainAccount {
   readonly address: string;
   readonly accountNumber: bigint;
@@ -25,22 +30,22 @@ export interface PlainAccount {
 export function encodeBaseAccountAny(acc: PlainAccount): Uint8Array {
   const addressLen = utf8Size(acc.address);
   const pubKeyMsg = acc.pubKey === undefined || acc.pubKey.length === 0 ? 0 : delimitedSize(acc.pubKey.length);
-  const pubKeyAny = acc.pubKey === undefined ? 0 : delimitedSize(SECP256K1_PUBKEY_TYPE.length) + (pubKeyMsg === 0 ? 0 : delimitedSize(pubKeyMsg));
+  const pubKeyAny = acc.pubKey === undefined ? 0 : PUBKEY_TYPE_FIELD.length + (pubKeyMsg === 0 ? 0 : delimitedSize(pubKeyMsg));
   const base =
     (addressLen === 0 ? 0 : delimitedSize(addressLen)) +
     (acc.pubKey === undefined ? 0 : delimitedSize(pubKeyAny)) +
     (acc.accountNumber === 0n ? 0 : 1 + int64Size(acc.accountNumber)) +
     (acc.sequence === 0n ? 0 : 1 + int64Size(acc.sequence));
-  const total = delimitedSize(BASE_ACCOUNT_TYPE.length) + (base === 0 ? 0 : delimitedSize(base));
+  const total = BASE_ACCOUNT_TYPE_FIELD.length + (base === 0 ? 0 : delimitedSize(base));
 
   const w = new ProtoWriter(new Uint8Array(total));
-  w.stringField(KEY_1_DELIMITED, BASE_ACCOUNT_TYPE, BASE_ACCOUNT_TYPE.length);
+  w.raw(BASE_ACCOUNT_TYPE_FIELD);
   if (base === 0) return w.done();
   w.messageHeader(KEY_2_DELIMITED, base);
   if (addressLen !== 0) w.stringField(KEY_1_DELIMITED, acc.address, addressLen);
   if (acc.pubKey !== undefined) {
     w.messageHeader(KEY_2_DELIMITED, pubKeyAny);
-    w.stringField(KEY_1_DELIMITED, SECP256K1_PUBKEY_TYPE, SECP256K1_PUBKEY_TYPE.length);
+    w.raw(PUBKEY_TYPE_FIELD);
     if (pubKeyMsg !== 0) {
       w.messageHeader(KEY_2_DELIMITED, pubKeyMsg);
       w.bytesField(KEY_1_DELIMITED, acc.pubKey);
