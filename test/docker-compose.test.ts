@@ -31,6 +31,7 @@ interface Service {
   command?: string[];
   volumes?: string[];
   ports?: string[];
+  environment?: string[];
   init?: boolean;
 }
 interface PrivValidatorKey {
@@ -142,6 +143,8 @@ describe('docker-compose.yml and `cybermilesd testnet --docker`', () => {
       expect(s?.image).toBe(services['node0']?.image);
       expect(s?.init).toBe(true);
       expect(s?.command).toEqual(['start', '--home', DOCKER_HOME]);
+      // The operator's CYBERMILES_INDEX_EVENTS reaches every node's `start` (empty: index everything).
+      expect(s?.environment).toEqual(['CYBERMILES_INDEX_EVENTS=${CYBERMILES_INDEX_EVENTS:-}']);
       expect(s?.volumes).toEqual([`${TESTNET_DIR}/${n.home}:${DOCKER_HOME}`]);
       expect(n.home).toBe(`node${i}`);
     });

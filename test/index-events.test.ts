@@ -1,4 +1,5 @@
-// `--index-events` end to end: a devnet node that indexes only two attributes. CometBFT's
+// `--index-events` end to end: a devnet node that indexes only two attributes, told so by the
+// flag, or by CYBERMILES_INDEX_EVENTS (how testnet-run and docker-compose pass it). CometBFT's
 // tx_search finds a CosmJS transfer by those, and no longer by the others; the tx itself is
 // still found by its hash.
 import { toBech32 } from '@cosmjs/encoding';
@@ -6,20 +7,26 @@ import { coins, type SigningStargateClient } from '@cosmjs/stargate';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DENOM, devWallet, signingClient, type DevWallet } from './helpers/accounts.js';
 import { rpcGet } from './helpers/cometbft.js';
-import { startDevnetNode, type TestNode } from './helpers/node.js';
+import { startDevnetNode, type DevnetNodeOptions, type TestNode } from './helpers/node.js';
 
 interface TxSearch {
   total_count: string;
   txs: { hash: string }[];
 }
 
-describe('a node started with --index-events', () => {
+const ONLY = 'transfer.recipient,message';
+const ways: [string, DevnetNodeOptions][] = [
+  ['--index-events', { indexEvents: ONLY }],
+  ['CYBERMILES_INDEX_EVENTS', { env: { CYBERMILES_INDEX_EVENTS: ONLY } }],
+];
+
+describe.each(ways)('a node started with %s', (_, options) => {
   let node: TestNode;
   let alice: DevWallet;
   let client: SigningStargateClient;
 
   beforeAll(async () => {
-    node = await startDevnetNode({ indexEvents: 'transfer.recipient,message' });
+    node = await startDevnetNode(options);
     alice = await devWallet(0);
     client = await signingClient(node.rpcUrl, alice);
   });

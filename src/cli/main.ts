@@ -6,7 +6,7 @@ import { readFile, writeFile } from 'node:fs/promises';
 import { homedir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
-import { parseIndexEvents } from '../events/index-events.js';
+import { INDEX_EVENTS_ENV, indexEventsSetting } from '../events/index-events.js';
 import { parseAmount } from '../modules/bank/coins.js';
 import { PROJECT_ROOT } from '../node/cometbft-binary.js';
 import { exportGenesis } from '../node/export-genesis.js';
@@ -29,7 +29,7 @@ const USAGE = `cybermilesd ${VERSION}: the CyberMiles chain node and CLI
 
   init --chain-id ID [--moniker M] [--home DIR] [--rpc-port N] [--p2p-port N] [--abci-port N]
        [--block-interval 1s] [--app-state-from GENESIS.json]
-  start [--home DIR] [--check-invariants] [--index-events TYPE.KEY,TYPE,...]
+  start [--home DIR] [--check-invariants] [--index-events TYPE.KEY,TYPE,...]   (default: $CYBERMILES_INDEX_EVENTS, else every attribute)
   devnet [--home DIR] [--rpc-port N] [--p2p-port N] [--abci-port N] [--check-invariants] [--index-events LIST]
          [--block-interval 1s] [--app-state-patch PATCH.json]   (patch merged into app_state on creation)
   testnet --output DIR [--validators 4] [--chain-id ${TESTNET_CHAIN_ID}] [--block-interval 1s]
@@ -149,7 +149,7 @@ async function readStdin(): Promise<string> {
 
 async function start(home: string): Promise<void> {
   const logger = createLogger();
-  const indexEvents = flags['index-events'] === undefined ? undefined : parseIndexEvents(flags['index-events']);
+  const indexEvents = indexEventsSetting(flags['index-events'], process.env[INDEX_EVENTS_ENV]);
   const node = await runNode({
     home,
     logger,

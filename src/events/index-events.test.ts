@@ -2,7 +2,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { genesisAppState, testNodes } from '../testing/app-fixture.js';
 import { createTestWallet, msgSendAny, signTx, type TestWallet } from '../testing/tx-fixture.js';
 import { makeEvent } from './event.js';
-import { markIndexed, parseIndexEvents } from './index-events.js';
+import { indexEventsSetting, markIndexed, parseIndexEvents } from './index-events.js';
 
 describe('parseIndexEvents', () => {
   it('takes event types and type.key pairs, comma-separated', () => {
@@ -11,6 +11,24 @@ describe('parseIndexEvents', () => {
 
   it.each(['', 'message.', '.sender', 'a.b.c', 'message sender', 'message.sender,,transfer'])('refuses %j with a clear error', (list) => {
     expect(() => parseIndexEvents(list)).toThrow(/--index-events: ".*" is not an event type or type\.key/);
+  });
+});
+
+describe('indexEventsSetting (the flag, else CYBERMILES_INDEX_EVENTS)', () => {
+  it('takes the flag over the environment, the environment when there is no flag', () => {
+    expect([...(indexEventsSetting('message.sender', 'transfer') ?? [])]).toEqual(['message.sender']);
+    expect([...(indexEventsSetting(undefined, 'transfer,message.action') ?? [])]).toEqual(['transfer', 'message.action']);
+  });
+
+  it('indexes everything when neither is set, or the variable is empty (as a compose file passes it)', () => {
+    expect(indexEventsSetting(undefined, undefined)).toBeUndefined();
+    expect(indexEventsSetting(undefined, '')).toBeUndefined();
+    expect(indexEventsSetting(undefined, '  ')).toBeUndefined();
+  });
+
+  it('names the variable when its list is wrong, and still refuses an empty flag', () => {
+    expect(() => indexEventsSetting(undefined, 'a.b.c')).toThrow(/^CYBERMILES_INDEX_EVENTS: "a\.b\.c" is not an event type/);
+    expect(() => indexEventsSetting('', 'transfer')).toThrow(/--index-events: "" is not/);
   });
 });
 

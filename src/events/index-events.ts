@@ -14,12 +14,26 @@ export type IndexEvents = ReadonlySet<string>;
 const ENTRY = /^[A-Za-z0-9_-]+(\.[A-Za-z0-9_-]+)?$/;
 
 /** Parses a comma-separated list such as `message.sender,transfer.recipient,escrow`. */
-export function parseIndexEvents(list: string): IndexEvents {
+export function parseIndexEvents(list: string, source = '--index-events'): IndexEvents {
   const entries = list.split(',').map((e) => e.trim());
   for (const e of entries) {
-    if (!ENTRY.test(e)) throw new Error(`--index-events: "${e}" is not an event type or type.key (for example message.sender)`);
+    if (!ENTRY.test(e)) throw new Error(`${source}: "${e}" is not an event type or type.key (for example message.sender)`);
   }
   return new Set(entries);
+}
+
+/** The environment variable `start` reads when `--index-events` is not given (docker-compose, testnet-run). */
+export const INDEX_EVENTS_ENV = 'CYBERMILES_INDEX_EVENTS';
+
+/**
+ * What to index: the flag's list if given, else the environment variable's when it holds
+ * anything but blanks; undefined (every attribute) otherwise. An empty variable is how a compose
+ * file passes "not set".
+ */
+export function indexEventsSetting(flag: string | undefined, env: string | undefined): IndexEvents | undefined {
+  if (flag !== undefined) return parseIndexEvents(flag);
+  if (env === undefined || env.trim() === '') return undefined;
+  return parseIndexEvents(env, INDEX_EVENTS_ENV);
 }
 
 /** The events with each attribute's index flag set by `only`. */

@@ -224,6 +224,8 @@ export interface DevnetNodeOptions {
   readonly blockInterval?: string;
   /** `--index-events` for the node (see src/events/index-events.ts). */
   readonly indexEvents?: string;
+  /** Extra environment variables for the node process. */
+  readonly env?: Readonly<Record<string, string>>;
 }
 
 /** A fresh single-validator devnet node on free ports, started and past height 1. */
@@ -239,7 +241,7 @@ export async function startDevnetNode(opts: DevnetNodeOptions = {}): Promise<Tes
   }
   if (opts.blockInterval !== undefined) devnetArgs.push('--block-interval', opts.blockInterval);
   if (opts.indexEvents !== undefined) devnetArgs.push('--index-events', opts.indexEvents);
-  const node = new TestNode(home, { rpc, p2p, abci }, 'devnet', { devnetArgs });
+  const node = new TestNode(home, { rpc, p2p, abci }, 'devnet', { devnetArgs, ...(opts.env === undefined ? {} : { env: opts.env }) });
   try {
     await node.start({ waitForHeight: 2 });
   } catch (e) {
