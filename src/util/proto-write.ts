@@ -14,10 +14,19 @@ export function varintSize(n: number): number {
   return size;
 }
 
-/** int64/uint64 as protobuf writes it: negative values as their 64-bit two's complement (10 bytes). */
+/** The wire types the encoders here write. */
+export const VARINT = 0;
+export const DELIMITED = 2;
+
+/** A field's key byte: (field number << 3) | wire type. Every field written here is below 16. */
+export function fieldKey(field: number, wire: typeof VARINT | typeof DELIMITED): number {
+  return (field << 3) | wire;
+}
+
 const MAX_SAFE = BigInt(Number.MAX_SAFE_INTEGER);
 
-export function int64Varint(v: bigint): bigint | number {
+/** int64/uint64 as protobuf writes it: negative values as their 64-bit two's complement (10 bytes). */
+function int64Varint(v: bigint): bigint | number {
   if (v >= 0n && v <= MAX_SAFE) return Number(v);
   return BigInt.asUintN(64, v);
 }
@@ -103,13 +112,11 @@ export class ProtoWriter {
   }
 
   bytesField(key: number, b: Uint8Array): void {
-    this.byte(key);
-    this.varint(b.length);
-    this.buf.set(b, this.pos);
-    this.pos += b.length;
+    this.messageHeader(key, b.length);
+    this.raw(b);
   }
 
-  /** The key and length of an embedded message of `n` bytes, written next. */
+  /** The key and length of a length-delimited field of `n` bytes (say, an embedded message), written next. */
   messageHeader(key: number, n: number): void {
     this.byte(key);
     this.varint(n);

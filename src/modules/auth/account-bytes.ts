@@ -3,19 +3,22 @@
 // cosmjs-types encoded it as three messages with three writers, the inner ones copied into the
 // outer ones; this gives the same bytes with one exact-size allocation (the test beside compares
 // them). Module accounts, rare, still go through cosmjs-types.
-import { delimitedSize, int64Size, ProtoWriter, utf8Size } from '../../util/proto-write.js';
+import { DELIMITED, delimitedSize, fieldKey, int64Size, ProtoWriter, utf8Size, VARINT } from '../../util/proto-write.js';
 
 export const BASE_ACCOUNT_TYPE = '/cosmos.auth.v1beta1.BaseAccount';
 export const SECP256K1_PUBKEY_TYPE = '/cosmos.crypto.secp256k1.PubKey';
 
-// Field keys: (field number << 3) | wire type (0 varint, 2 length-delimited).
-const KEY_1_DELIMITED = 0x0a;
-const KEY_2_DELIMITED = 0x12;
-const KEY_3_VARINT = 0x18;
-const KEY_4_VARINT = 0x20;
+// Any: type_url 1, value 2. BaseAccount: address 1, pub_key 2, account_number 3, sequence 4. PubKey: key 1.
+const ANY_TYPE_URL = fieldKey(1, DELIMITED);
+const ANY_VALUE = fieldKey(2, DELIMITED);
+const ADDRESS = fieldKey(1, DELIMITED);
+const PUB_KEY = fieldKey(2, DELIMITED);
+const ACCOUNT_NUMBER = fieldKey(3, VARINT);
+const SEQUENCE = fieldKey(4, VARINT);
+const KEY = fieldKey(1, DELIMITED);
 
 /** A type URL as field 1 of an Any, written once: key, length, the URL's bytes. */
-const typeUrlField = (url: string): Uint8Array => Uint8Array.from([KEY_1_DELIMITED, url.length, ...Array.from(url, (c) => c.charCodeAt(0))]);
+const typeUrlField = (url: string): Uint8Array => Uint8Array.from([ANY_TYPE_URL, url.length, ...Array.from(url, (c) => c.charCodeAt(0))]);
 const BASE_ACCOUNT_TYPE_FIELD = typeUrlField(BASE_ACCOUNT_TYPE);
 const PUBKEY_TYPE_FIELD = typeUrlField(SECP256K1_PUBKEY_TYPE);
 
@@ -41,22 +44,22 @@ export function encodeBaseAccountAny(acc: PlainAccount): Uint8Array {
   const w = new ProtoWriter(new Uint8Array(total));
   w.raw(BASE_ACCOUNT_TYPE_FIELD);
   if (base === 0) return w.done();
-  w.messageHeader(KEY_2_DELIMITED, base);
-  if (addressLen !== 0) w.stringField(KEY_1_DELIMITED, acc.address, addressLen);
+  w.messageHeader(ANY_VALUE, base);
+  if (addressLen !== 0) w.stringField(ADDRESS, acc.address, addressLen);
   if (acc.pubKey !== undefined) {
-    w.messageHeader(KEY_2_DELIMITED, pubKeyAny);
+    w.messageHeader(PUB_KEY, pubKeyAny);
     w.raw(PUBKEY_TYPE_FIELD);
     if (pubKeyMsg !== 0) {
-      w.messageHeader(KEY_2_DELIMITED, pubKeyMsg);
-      w.bytesField(KEY_1_DELIMITED, acc.pubKey);
+      w.messageHeader(ANY_VALUE, pubKeyMsg);
+      w.bytesField(KEY, acc.pubKey);
     }
   }
   if (acc.accountNumber !== 0n) {
-    w.byte(KEY_3_VARINT);
+    w.byte(ACCOUNT_NUMBER);
     w.int64(acc.accountNumber);
   }
   if (acc.sequence !== 0n) {
-    w.byte(KEY_4_VARINT);
+    w.byte(SEQUENCE);
     w.int64(acc.sequence);
   }
   return w.done();
