@@ -575,6 +575,21 @@ describe('/store/key proofs', () => {
     expect(await verifyStateProof(lastBlockAppHash, key, Uint8Array.of(1), proof)).toBe(false);
   });
 
+  it('answers a proof asked for while a Commit lands with the height that proof is for', async () => {
+    const node = await startedNode();
+    const key = balanceKey(parseAddress(addr[1]), DENOM);
+    const b2 = await node.app.finalizeBlock(RequestFinalizeBlock.fromPartial({ height: 2n, time: blockTime(2n), txs: [await send(0, 1, 11n, 0n)] }));
+    // The query arrives on its own connection while block 2's batch is being written.
+    const committing = node.app.commit();
+    const res = await node.query(STORE_KEY_QUERY_PATH, key, { prove: true });
+    await committing;
+    const proof = res.proofOps;
+    if (proof === undefined) throw new Error('no proof returned');
+    expect(res).toMatchObject({ code: 0, height: 2n });
+    expect(Coin.decode(res.value).amount).toBe((FUNDS + 11n).toString());
+    expect(await verifyStateProof(b2.appHash, key, res.value, proof)).toBe(true);
+  });
+
   it('returns the raw value without a proof when not asked', async () => {
     const node = await startedNode();
     const key = balanceKey(parseAddress(addr[0]), DENOM);

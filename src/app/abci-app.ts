@@ -304,8 +304,10 @@ export class CyberMilesApp implements AbciApplication {
   private async queryKey(req: RequestQuery, height: bigint): Promise<ResponseQuery> {
     const base = { code: 0, codespace: '', log: '', info: '', index: 0n, key: req.data, height };
     if (!req.prove) return { ...base, value: this.w.state.get(req.data) ?? new Uint8Array() };
-    const { value, proof } = await this.w.state.prove(req.data);
-    return { ...base, value: value ?? new Uint8Array(), proofOps: proof, log: value === undefined ? 'does not exist' : 'exists' };
+    // prove() waits for a Commit in flight and pins its own root: the answer carries the height of
+    // that root, which may be one past the height read when the query arrived.
+    const { value, proof, height: proven } = await this.w.state.prove(req.data);
+    return { ...base, height: proven, value: value ?? new Uint8Array(), proofOps: proof, log: value === undefined ? 'does not exist' : 'exists' };
   }
 
   private async assertInvariants(store: KVReader, where: string): Promise<void> {

@@ -10,5 +10,6 @@ export interface CommittedState extends KVReader {
   stage(changes: ReadonlyArray<readonly [Uint8Array, Uint8Array | undefined]>, height: bigint): Promise<Uint8Array>;
   /** Writes the staged block, its height and app hash in one atomic batch. */
   commit(): Promise<void>;
-  prove(key: Uint8Array): Promise<{ value: Uint8Array | undefined; proof: ProofOps }>;
+  /** `key`'s value and its proof, at the committed `height` the proof is for (after a Commit in flight). */
+  prove(key: Uint8Array): Promise<{ value: Uint8Array | undefined; proof: ProofOps; height: bigint }>;
 }
