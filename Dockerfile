@@ -1,11 +1,14 @@
 # One CyberMiles validator: the app (Node 20) and its CometBFT child in one container.
 # docker-compose.yml runs four of these; see README.md, "Operating a node".
 
-# CometBFT, pinned as scripts/install-cometbft.sh pins it (a static binary: no cgo).
+# CometBFT, pinned and with PebbleDB built in as scripts/install-cometbft.sh does (a static
+# binary: no cgo). Homes made by `cybermilesd testnet --docker` use pebbledb when the host's
+# CometBFT has it, so this binary must have it too.
 FROM golang:1.23-bookworm AS cometbft
 ARG COMETBFT_VERSION=0.38.25
-RUN CGO_ENABLED=0 go install "github.com/cometbft/cometbft/cmd/cometbft@v${COMETBFT_VERSION}" \
- && test "$(/go/bin/cometbft version)" = "${COMETBFT_VERSION}"
+RUN CGO_ENABLED=0 go install -tags pebbledb "github.com/cometbft/cometbft/cmd/cometbft@v${COMETBFT_VERSION}" \
+ && test "$(/go/bin/cometbft version)" = "${COMETBFT_VERSION}" \
+ && go version -m /go/bin/cometbft | grep -q -- '-tags=pebbledb'
 
 # The app: npm dependencies, then the TypeScript compiled into dist/, then dev dependencies dropped.
 FROM node:20-bookworm AS app

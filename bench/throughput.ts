@@ -26,6 +26,7 @@
 //   --recheck false, --mempool-size N  CometBFT mempool settings for both chains (true, 50000)
 //   --abci unix         CometBFT reaches our app over a unix socket instead of loopback TCP
 //   --index-events LIST our nodes index only these event attributes (cybermilesd start --index-events)
+//   --db-backend B      CometBFT's database backend for both chains (default as cybermilesd init: pebbledb if built in)
 // Figures only, no assertions. Machines are shared and noisy: compare ratios within one run.
 import { execFileSync, spawnSync } from 'node:child_process';
 import { copyFileSync, mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
@@ -40,6 +41,7 @@ import { OrderStatus } from '../src/generated/cybermiles/escrow/v1/escrow.js';
 import { QueryOrderRequest, QueryOrderResponse, QueryOrdersByBuyerRequest, QueryOrdersResponse } from '../src/generated/cybermiles/escrow/v1/query.js';
 import { APP_NODE_FLAGS } from '../src/node/app-node-flags.js';
 import { cometbftBinary } from '../src/node/cometbft-binary.js';
+import { defaultDbBackend } from '../src/node/db-backend.js';
 import { profileMarkdown, readProfile, summariseProfile } from './cpu-profile.js';
 import {
   CommitWatcher,
@@ -100,6 +102,7 @@ const { values: args } = parseArgs({
     batch: { type: 'string' },
     recheck: { type: 'string' },
     'mempool-size': { type: 'string' },
+    'db-backend': { type: 'string' },
     'index-events': { type: 'string' },
     'gas-limit': { type: 'string' },
     'flood-txs': { type: 'string' },
@@ -154,6 +157,8 @@ const COMET_SETTINGS: readonly TomlSetting[] = [
   ['mempool', 'recheck', (args.recheck ?? 'true') === 'true'],
   // The harness sends broadcast_tx_sync in JSON-RPC batches (CometBFT's default allows 10 a batch).
   ['rpc', 'max_request_batch_size', 200],
+  // As `cybermilesd init` chooses (pebbledb when the binary has it), for kvstore as for ours.
+  ['', 'db_backend', args['db-backend'] ?? (await defaultDbBackend(cometbftBinary()))],
 ];
 
 /** Zero-fee load must not be throttled by the per-account free quota in the throughput phases. */
@@ -1041,7 +1046,7 @@ function markdown(
   const ratioSocket = out['ratioToKvstoreSocket'] as number | undefined;
   const machine =
     `Machine: ${String(m['nproc'])} cores (${String(m['cpuModel'])}), ${String(m['memoryGiB'])} GiB, Node ${String(m['node'])}, CometBFT ${String(m['cometbft'])}; ` +
-      `timeout_commit ${BLOCK_INTERVAL}, mempool size ${String(COMET_SETTINGS[0]?.[2])}, recheck ${String(COMET_SETTINGS[2]?.[2])}; ${VALIDATORS} validator(s); ` +
+      `timeout_commit ${BLOCK_INTERVAL}, mempool size ${String(COMET_SETTINGS[0]?.[2])}, recheck ${String(COMET_SETTINGS[2]?.[2])}, db_backend ${String(COMET_SETTINGS.find(([, k]) => k === 'db_backend')?.[2])}; ${VALIDATORS} validator(s); ` +
       `txs: signed MsgSend of ~${ours.avgTxBytes} bytes (kvstore: key=value of the same size).`;
   // A soak runs none of the other phases: its own section instead of an empty table.
   if (ours.soak !== undefined) return [machine, '', ...soakMarkdown(ours.soak)].join('\n');
@@ -1081,7 +1086,7 @@ async function main(): Promise<void> {
     accounts: ACCOUNTS,
     validators: VALIDATORS,
     blockInterval: BLOCK_INTERVAL,
-    cometbft: Object.fromEntries(COMET_SETTINGS.map(([s, k, v]) => [`${s}.${k}`, v])),
+    cometbft: Object.fromEntries(COMET_SETTINGS.map(([s, k, v]) => [s === '' ? k : `${s}.${k}`, v])),
     submit: `broadcast_tx_sync in JSON-RPC batches of ${BATCH} over ${CONCURRENCY} keep-alive HTTP connections`,
     transferGasLimit: GAS_LIMIT.toString(),
   };

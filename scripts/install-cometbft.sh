@@ -1,13 +1,20 @@
 #!/usr/bin/env bash
-# Installs the pinned CometBFT into tools/bin of this project, once.
-# Skipped when tools/bin/cometbft already reports the pinned version.
+# Installs the pinned CometBFT into tools/bin of this project, once, with PebbleDB built in
+# (`-tags pebbledb`; new homes use it as CometBFT's database backend: src/node/db-backend.ts).
+# Skipped when tools/bin/cometbft already reports the pinned version and has the tag.
 set -euo pipefail
 VERSION="0.38.25"
+TAGS="pebbledb"
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 BIN_DIR="$ROOT/tools/bin"
 TARGET="$BIN_DIR/cometbft"
 
-if [ -x "$TARGET" ] && [ "$("$TARGET" version 2>/dev/null)" = "$VERSION" ]; then
+has_tags() {
+  # `go version -m` prints the build settings, among them "build	-tags=pebbledb".
+  command -v go >/dev/null 2>&1 && go version -m "$TARGET" 2>/dev/null | grep -Eq "^[[:space:]]*build[[:space:]]+-tags=(.*,)?$TAGS(,.*)?$"
+}
+
+if [ -x "$TARGET" ] && [ "$("$TARGET" version 2>/dev/null)" = "$VERSION" ] && has_tags; then
   exit 0
 fi
 if ! command -v go >/dev/null 2>&1; then
@@ -15,15 +22,18 @@ if ! command -v go >/dev/null 2>&1; then
   exit 1
 fi
 mkdir -p "$BIN_DIR"
-echo "installing CometBFT v$VERSION into $BIN_DIR (go install, takes a minute or two the first time)" >&2
-# CometBFT's own build flags are not needed for a plain node binary.
-if ! GOBIN="$BIN_DIR" go install "github.com/cometbft/cometbft/cmd/cometbft@v$VERSION"; then
+echo "installing CometBFT v$VERSION (-tags $TAGS) into $BIN_DIR (go install, takes a minute or two the first time)" >&2
+if ! GOBIN="$BIN_DIR" go install -tags "$TAGS" "github.com/cometbft/cometbft/cmd/cometbft@v$VERSION"; then
   echo "go install failed; retrying with GOSUMDB=off, trusting the module proxy (checksum database unreachable?)" >&2
-  GOBIN="$BIN_DIR" GOSUMDB=off go install "github.com/cometbft/cometbft/cmd/cometbft@v$VERSION"
+  GOBIN="$BIN_DIR" GOSUMDB=off go install -tags "$TAGS" "github.com/cometbft/cometbft/cmd/cometbft@v$VERSION"
 fi
 got="$("$TARGET" version)"
 if [ "$got" != "$VERSION" ]; then
   echo "error: installed cometbft reports version '$got', expected $VERSION" >&2
   exit 1
 fi
-echo "CometBFT $got installed at $TARGET" >&2
+if ! has_tags; then
+  echo "error: installed cometbft was not built with -tags $TAGS" >&2
+  exit 1
+fi
+echo "CometBFT $got (-tags $TAGS) installed at $TARGET" >&2

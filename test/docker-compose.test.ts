@@ -188,12 +188,15 @@ describe('docker-compose.yml and `cybermilesd testnet --docker`', () => {
     );
   });
 
-  it('builds the pinned CometBFT in the Dockerfile and runs the CLI the compose commands address', async () => {
+  it('builds the pinned CometBFT with pebbledb in the Dockerfile and runs the CLI the compose commands address', async () => {
     const dockerfile = await readFile(join(ROOT, 'Dockerfile'), 'utf8');
     const script = await readFile(join(ROOT, 'scripts', 'install-cometbft.sh'), 'utf8');
     expect(dockerfile).toContain(`ARG COMETBFT_VERSION=${COMETBFT_VERSION}`);
     expect(script).toContain(`VERSION="${COMETBFT_VERSION}"`);
-    expect(dockerfile).toMatch(/go install "github\.com\/cometbft\/cometbft\/cmd\/cometbft@v\$\{COMETBFT_VERSION\}"/);
+    expect(dockerfile).toMatch(/go install -tags pebbledb "github\.com\/cometbft\/cometbft\/cmd\/cometbft@v\$\{COMETBFT_VERSION\}"/);
+    // Homes generated on the host use pebbledb when the host's CometBFT has it: so must the image's.
+    expect(script).toContain('TAGS="pebbledb"');
+    expect(script).toMatch(/go install -tags "\$TAGS" "github\.com\/cometbft\/cometbft\/cmd\/cometbft@v\$VERSION"/);
     expect(dockerfile).toMatch(/^FROM node:20[\w.-]*$/m);
     const entrypoint = ['node', ...APP_NODE_FLAGS, '/app/bin/cybermilesd.js'].map((a) => JSON.stringify(a)).join(', ');
     expect(dockerfile).toContain(`ENTRYPOINT [${entrypoint}]`);

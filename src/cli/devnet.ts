@@ -3,6 +3,7 @@ import { existsSync } from 'node:fs';
 import { readFile, writeFile } from 'node:fs/promises';
 import { mergeAppState } from '../genesis/merge.js';
 import { BECH32_PREFIX } from '../modules/auth/address.js';
+import type { DbBackend } from '../node/db-backend.js';
 import { homePaths } from '../node/home.js';
 import { DEFAULT_PORTS, initHome, readGenesis, writeGenesis, type Ports } from '../node/init-home.js';
 import { cometGenesisValidator, genesisValidatorState, operatorAccounts, readPrivValidatorKey, type OperatorAccount } from '../node/genesis-validators.js';
@@ -26,6 +27,8 @@ export interface DevnetOptions {
   /** Merged into the devnet's app state on creation (short escrow windows for tests, say). */
   readonly appStatePatch?: Readonly<Record<string, unknown>>;
   readonly blockInterval?: string;
+  /** CometBFT's database backend (default: initHome's). */
+  readonly dbBackend?: DbBackend;
 }
 
 export async function ensureDevnet(
@@ -46,6 +49,7 @@ export async function ensureDevnet(
     moniker: 'devnet-validator',
     ports,
     ...(opts.blockInterval === undefined ? {} : { blockInterval: opts.blockInterval }),
+    ...(opts.dbBackend === undefined ? {} : { dbBackend: opts.dbBackend }),
     appState: mergeAppState(
       {
         bank: {

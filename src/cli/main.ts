@@ -9,6 +9,7 @@ import { parseArgs } from 'node:util';
 import { INDEX_EVENTS_ENV, indexEventsSetting } from '../events/index-events.js';
 import { parseAmount } from '../modules/bank/coins.js';
 import { PROJECT_ROOT } from '../node/cometbft-binary.js';
+import { parseDbBackend, type DbBackend } from '../node/db-backend.js';
 import { exportGenesis } from '../node/export-genesis.js';
 import { homePaths } from '../node/home.js';
 import { DEFAULT_PORTS, initHome, readGenesis, writeGenesis, type Ports } from '../node/init-home.js';
@@ -28,16 +29,16 @@ const DEFAULT_TESTNET_DIR = join(PROJECT_ROOT, '.testnet');
 const USAGE = `cybermilesd ${VERSION}: the CyberMiles chain node and CLI
 
   init --chain-id ID [--moniker M] [--home DIR] [--rpc-port N] [--p2p-port N] [--abci-port N]
-       [--block-interval 1s] [--app-state-from GENESIS.json]
+       [--block-interval 1s] [--app-state-from GENESIS.json] [--db-backend pebbledb|goleveldb]
   start [--home DIR] [--check-invariants] [--index-events TYPE.KEY,TYPE,...]   (default: $CYBERMILES_INDEX_EVENTS, else every attribute)
   devnet [--home DIR] [--rpc-port N] [--p2p-port N] [--abci-port N] [--check-invariants] [--index-events LIST]
-         [--block-interval 1s] [--app-state-patch PATCH.json]   (patch merged into app_state on creation)
+         [--block-interval 1s] [--app-state-patch PATCH.json] [--db-backend B]   (patch and backend: on creation)
   testnet --output DIR [--validators 4] [--chain-id ${TESTNET_CHAIN_ID}] [--block-interval 1s]
-          [--port-base ${DEFAULT_PORT_BASE}] [--hosts H0,H1,…] [--docker] [--app-state-patch PATCH.json]
+          [--port-base ${DEFAULT_PORT_BASE}] [--hosts H0,H1,…] [--docker] [--app-state-patch PATCH.json] [--db-backend B]
           (local: node i listens on port-base + ${PORT_STRIDE}*i + ${PORT_OFFSETS.p2p} (p2p), +${PORT_OFFSETS.rpc} (rpc), +${PORT_OFFSETS.abci} (abci);
            --docker: default ports in each container, peers by service name node0, node1, …)
   testnet-run [--output DIR] [--validators 4] [--port-base N] [--block-interval 1s] [--status-interval 5s]
-          [--check-invariants]   (runs a local testnet, creating it on the first run; Ctrl-C stops it)
+          [--check-invariants] [--db-backend B]   (runs a local testnet, creating it on the first run; Ctrl-C stops it)
   keys add NAME [--recover] [--hd-path PATH] [--home DIR]   (--recover reads the mnemonic from stdin)
   keys list [--home DIR]
   keys show NAME [--home DIR]
@@ -50,7 +51,8 @@ const USAGE = `cybermilesd ${VERSION}: the CyberMiles chain node and CLI
   version
 
 Defaults: --home ${DEFAULT_HOME} (devnet: ${DEFAULT_DEVNET_HOME}), --node ${DEFAULT_NODE},
-testnet-run --output ${DEFAULT_TESTNET_DIR}.`;
+testnet-run --output ${DEFAULT_TESTNET_DIR}, --db-backend (CometBFT's databases) pebbledb when the
+CometBFT binary is built with it (npm run install-cometbft builds it so), else goleveldb.`;
 
 const OPTIONS = {
   home: { type: 'string' },
@@ -64,6 +66,7 @@ const OPTIONS = {
   'app-state-patch': { type: 'string' },
   'check-invariants': { type: 'boolean' },
   'index-events': { type: 'string' },
+  'db-backend': { type: 'string' },
   recover: { type: 'boolean' },
   'hd-path': { type: 'string' },
   node: { type: 'string' },
@@ -132,7 +135,14 @@ async function testnetOptions() {
     ...(flags['block-interval'] === undefined ? {} : { blockInterval: flags['block-interval'] }),
     ...(flags['port-base'] === undefined ? {} : { portBase: intFlag('port-base', flags['port-base'], DEFAULT_PORT_BASE) }),
     ...(flags.hosts === undefined ? {} : { hosts: flags.hosts.split(',').map((h) => h.trim()) }),
+    ...dbBackendOption(),
   };
+}
+
+/** `--db-backend`, for the commands that create homes. */
+function dbBackendOption(): { dbBackend?: DbBackend } {
+  const value = flags['db-backend'];
+  return value === undefined ? {} : { dbBackend: parseDbBackend(value) };
 }
 
 function arg(i: number, name: string): string {
@@ -182,6 +192,7 @@ async function main(): Promise<void> {
         ports: ports(),
         ...(flags['block-interval'] === undefined ? {} : { blockInterval: flags['block-interval'] }),
         ...(appState === undefined ? {} : { appState }),
+        ...dbBackendOption(),
       });
       return print(`initialised ${home} for chain ${chainId}`);
     }
@@ -194,6 +205,7 @@ async function main(): Promise<void> {
       const { info, created } = await ensureDevnet(devHome, ports(), {
         ...(appStatePatch === undefined ? {} : { appStatePatch }),
         ...(flags['block-interval'] === undefined ? {} : { blockInterval: flags['block-interval'] }),
+        ...dbBackendOption(),
       });
       print(info);
       print(`${created ? 'created' : 'resuming'} devnet in ${devHome}; RPC ${info.rpc}; Ctrl-C stops it`);

@@ -7,6 +7,7 @@ import { promisify } from 'node:util';
 import { APP_PROTOCOL_VERSION } from '../app/abci-app.js';
 import { cometbftBinary } from './cometbft-binary.js';
 import { setTomlValues, type TomlValue } from './config-toml.js';
+import { checkDbBackend, defaultDbBackend, type DbBackend } from './db-backend.js';
 import { homePaths } from './home.js';
 
 const run = promisify(execFile);
@@ -31,6 +32,8 @@ export interface InitOptions {
   /** Host the RPC and P2P listeners bind to. */
   readonly listenHost?: string;
   readonly appState?: Readonly<Record<string, unknown>>;
+  /** CometBFT's database backend; default pebbledb when the binary has it, else goleveldb. */
+  readonly dbBackend?: DbBackend;
 }
 
 export function cometbftSettings(o: {
@@ -38,9 +41,11 @@ export function cometbftSettings(o: {
   ports: Ports;
   blockInterval: string;
   listenHost: string;
+  dbBackend: DbBackend;
 }): ReadonlyArray<readonly [string, string, TomlValue]> {
   return [
     ['', 'moniker', o.moniker],
+    ['', 'db_backend', o.dbBackend],
     ['', 'proxy_app', `tcp://127.0.0.1:${o.ports.abci}`],
     ['', 'log_format', 'json'],
     ['rpc', 'laddr', `tcp://${o.listenHost}:${o.ports.rpc}`],
@@ -77,7 +82,10 @@ export async function writeGenesis(path: string, doc: GenesisDoc): Promise<void>
 export async function initHome(opts: InitOptions): Promise<void> {
   const paths = homePaths(opts.home);
   if (existsSync(paths.genesis)) throw new Error(`${opts.home} is already initialised (${paths.genesis} exists)`);
-  await run(cometbftBinary(), ['init', '--home', opts.home]);
+  const binary = cometbftBinary();
+  const dbBackend = opts.dbBackend ?? (await defaultDbBackend(binary));
+  await checkDbBackend(binary, dbBackend);
+  await run(binary, ['init', '--home', opts.home]);
 
   const toml = await readFile(paths.configToml, 'utf8');
   const settings = cometbftSettings({
@@ -85,6 +93,7 @@ export async function initHome(opts: InitOptions): Promise<void> {
     ports: opts.ports ?? DEFAULT_PORTS,
     blockInterval: opts.blockInterval ?? '1s',
     listenHost: opts.listenHost ?? '127.0.0.1',
+    dbBackend,
   });
   await writeFile(paths.configToml, setTomlValues(toml, settings));
 

@@ -6,8 +6,10 @@ import { createApp } from '../app.js';
 import type { IndexEvents } from '../events/index-events.js';
 import { CommitStore } from '../store/commit-store.js';
 import type { Logger } from '../util/logger.js';
+import { cometbftBinary } from './cometbft-binary.js';
 import { superviseCometbft } from './cometbft-process.js';
 import { getTomlString } from './config-toml.js';
+import { checkDbBackend } from './db-backend.js';
 import { homePaths } from './home.js';
 import { startMemoryReports } from './memory-report.js';
 
@@ -37,12 +39,23 @@ export function parseProxyApp(addr: string): { host: string; port: number } | { 
   throw new Error(`proxy_app ${addr} is neither tcp://host:port nor unix:///absolute/path`);
 }
 
+/** config.toml's db_backend; CometBFT's default, goleveldb, when the line is missing. */
+function configuredDbBackend(toml: string): string {
+  try {
+    return getTomlString(toml, '', 'db_backend');
+  } catch {
+    return 'goleveldb';
+  }
+}
+
 export async function runNode(opts: RunNodeOptions): Promise<RunningNode> {
   const paths = homePaths(opts.home);
   const toml = await readFile(paths.configToml, 'utf8').catch(() => {
     throw new Error(`${opts.home} is not a node home (no config/config.toml); run 'cybermilesd init' first`);
   });
   const abciAddr = parseProxyApp(getTomlString(toml, '', 'proxy_app'));
+  // Before anything opens: CometBFT would only say "unknown db_backend" and exit, again and again.
+  if (opts.withoutCometbft !== true) await checkDbBackend(cometbftBinary(), configuredDbBackend(toml));
   const log = opts.logger;
   const store = await CommitStore.open(paths.appDb, { logger: log });
   // TEST ONLY: a validator that ignores the block rules of the fee policy when it proposes.

@@ -17,6 +17,7 @@ import { BECH32_PREFIX } from '../modules/auth/address.js';
 import { cometbftBinary } from './cometbft-binary.js';
 import { setTomlValues } from './config-toml.js';
 import { homePaths } from './home.js';
+import type { DbBackend } from './db-backend.js';
 import { DEFAULT_PORTS, initHome, readGenesis, writeGenesis, type Ports } from './init-home.js';
 import { cometGenesisValidator, genesisValidatorState, operatorAccounts, type OperatorAccount } from './genesis-validators.js';
 
@@ -53,6 +54,8 @@ export interface TestnetOptions {
   readonly blockInterval?: string;
   /** Merged into the genesis app state (deeply; see mergeAppState), after the funded accounts. */
   readonly appStatePatch?: Readonly<Record<string, unknown>>;
+  /** CometBFT's database backend on every node (default: initHome's). */
+  readonly dbBackend?: DbBackend;
 }
 
 export interface TestnetNodeInfo {
@@ -156,7 +159,16 @@ export async function generateTestnet(opts: TestnetOptions): Promise<TestnetInfo
 
   await Promise.all(
     layout.map((n) =>
-      initHome({ home: n.home, chainId, moniker: n.name, ports: n.ports, blockInterval, listenHost: n.listenHost, appState }),
+      initHome({
+        home: n.home,
+        chainId,
+        moniker: n.name,
+        ports: n.ports,
+        blockInterval,
+        listenHost: n.listenHost,
+        appState,
+        ...(opts.dbBackend === undefined ? {} : { dbBackend: opts.dbBackend }),
+      }),
     ),
   );
   const nodeIds = await Promise.all(layout.map((n) => showNodeId(n.home)));

@@ -224,6 +224,8 @@ export interface DevnetNodeOptions {
   readonly blockInterval?: string;
   /** `--index-events` for the node (see src/events/index-events.ts). */
   readonly indexEvents?: string;
+  /** `--db-backend` when the devnet is created (default: the CLI's). */
+  readonly dbBackend?: string;
   /** Extra environment variables for the node process. */
   readonly env?: Readonly<Record<string, string>>;
 }
@@ -241,6 +243,7 @@ export async function startDevnetNode(opts: DevnetNodeOptions = {}): Promise<Tes
   }
   if (opts.blockInterval !== undefined) devnetArgs.push('--block-interval', opts.blockInterval);
   if (opts.indexEvents !== undefined) devnetArgs.push('--index-events', opts.indexEvents);
+  if (opts.dbBackend !== undefined) devnetArgs.push('--db-backend', opts.dbBackend);
   const node = new TestNode(home, { rpc, p2p, abci }, 'devnet', { devnetArgs, ...(opts.env === undefined ? {} : { env: opts.env }) });
   try {
     await node.start({ waitForHeight: 2 });
