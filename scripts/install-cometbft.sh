@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Installs the pinned CometBFT into tools/bin of this project, once, with PebbleDB built in
 # (`-tags pebbledb`; new homes use it as CometBFT's database backend: src/node/db-backend.ts).
-# Skipped when tools/bin/cometbft already reports the pinned version and has the tag.
+# Skipped when tools/bin/cometbft already reports the pinned version and has the tag (or when
+# Go, needed to check and to rebuild, is missing).
 set -euo pipefail
 VERSION="0.38.25"
 TAGS="pebbledb"
@@ -14,8 +15,12 @@ has_tags() {
   command -v go >/dev/null 2>&1 && go version -m "$TARGET" 2>/dev/null | grep -Eq "^[[:space:]]*build[[:space:]]+-tags=(.*,)?$TAGS(,.*)?$"
 }
 
-if [ -x "$TARGET" ] && [ "$("$TARGET" version 2>/dev/null)" = "$VERSION" ] && has_tags; then
-  exit 0
+if [ -x "$TARGET" ] && [ "$("$TARGET" version 2>/dev/null)" = "$VERSION" ]; then
+  # Without Go the tags cannot be checked (nor the binary rebuilt): keep it. `cybermilesd init`
+  # reads the binary's build info itself and falls back to goleveldb if PebbleDB is not in it.
+  if has_tags || ! command -v go >/dev/null 2>&1; then
+    exit 0
+  fi
 fi
 if ! command -v go >/dev/null 2>&1; then
   echo "error: Go is required to install CometBFT v$VERSION (https://go.dev/doc/install); 'go' is not on PATH" >&2
