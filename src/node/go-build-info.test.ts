@@ -1,31 +1,6 @@
 import { describe, expect, it } from 'vitest';
+import { GO_BUILDINFO_MAGIC as MAGIC, goBuildInfoBlock as block } from '../testing/fake-go-binary.js';
 import { buildTags, parseGoBuildInfo } from './go-build-info.js';
-
-const MAGIC = Buffer.from('\xff Go buildinf:', 'latin1');
-const SENTINEL_START = Buffer.from('3077af0c9274080241e1c107e6d618e6', 'hex');
-const SENTINEL_END = Buffer.from('f932433186182072008242104116d8f2', 'hex');
-
-function uvarint(n: number): Buffer {
-  const out: number[] = [];
-  while (n >= 0x80) {
-    out.push((n & 0x7f) | 0x80);
-    n = Math.floor(n / 128);
-  }
-  out.push(n);
-  return Buffer.from(out);
-}
-
-const prefixed = (b: Buffer): Buffer => Buffer.concat([uvarint(b.length), b]);
-
-/** A build-info block as Go 1.18+ writes it: 32-byte header, then the two strings inline. */
-function block(goVersion: string, modLines: string, flags = 0x2): Buffer {
-  const header = Buffer.alloc(32);
-  MAGIC.copy(header);
-  header[14] = 8; // pointer size
-  header[15] = flags;
-  const mod = Buffer.concat([SENTINEL_START, Buffer.from(modLines, 'latin1'), SENTINEL_END]);
-  return Buffer.concat([header, prefixed(Buffer.from(goVersion, 'latin1')), prefixed(mod)]);
-}
 
 const MOD = [
   'path\tgithub.com/cometbft/cometbft/cmd/cometbft',

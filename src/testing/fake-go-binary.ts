@@ -1,18 +1,37 @@
-// Test-only: bytes that the build-info reader (src/node/go-build-info.ts) takes for a Go binary
-// built with the given tags, as Go 1.18+ lays the block out: a 32-byte header, then the Go version
-// and the module info as length-prefixed strings, the module info between 16-byte sentinels.
-const MAGIC = Buffer.from('\xff Go buildinf:', 'latin1');
+// Test-only: bytes that the build-info reader (src/node/go-build-info.ts) takes for a Go binary,
+// laid out as Go 1.18+ writes the block: a 32-byte header (magic, pointer size, flags), then the Go
+// version and the module info as strings prefixed by their length as an unsigned varint, the module
+// info between Go's two 16-byte sentinels.
+export const GO_BUILDINFO_MAGIC = Buffer.from('\xff Go buildinf:', 'latin1');
+const SENTINEL_START = Buffer.from('3077af0c9274080241e1c107e6d618e6', 'hex');
+const SENTINEL_END = Buffer.from('f932433186182072008242104116d8f2', 'hex');
+/** Header flag: the strings follow inline (Go 1.18 on); 0 is the older form, with pointers. */
+export const INLINE_STRINGS = 0x2;
 
-/** Lengths as unsigned varints; every length here is under 16,384, so one or two bytes. */
-const length = (n: number): Buffer => Buffer.from(n < 0x80 ? [n] : [(n & 0x7f) | 0x80, n >> 7]);
+function uvarint(n: number): Buffer {
+  const out: number[] = [];
+  while (n >= 0x80) {
+    out.push((n & 0x7f) | 0x80);
+    n = Math.floor(n / 128);
+  }
+  out.push(n);
+  return Buffer.from(out);
+}
 
-export function fakeGoBinary(tags: string | undefined, goVersion = 'go1.23.4'): Buffer {
+const prefixed = (b: Buffer): Buffer => Buffer.concat([uvarint(b.length), b]);
+
+/** One build-info block: `modLines` are the module info's lines ("path …", "build -tags=…", …). */
+export function goBuildInfoBlock(goVersion: string, modLines: string, flags = INLINE_STRINGS): Buffer {
   const header = Buffer.alloc(32);
-  MAGIC.copy(header);
+  GO_BUILDINFO_MAGIC.copy(header);
   header[14] = 8; // pointer size
-  header[15] = 0x2; // strings inline
+  header[15] = flags;
+  const mod = Buffer.concat([SENTINEL_START, Buffer.from(modLines, 'latin1'), SENTINEL_END]);
+  return Buffer.concat([header, prefixed(Buffer.from(goVersion, 'latin1')), prefixed(mod)]);
+}
+
+/** A CometBFT binary's worth of build info, built with the given tags (or none), after an ELF-like start. */
+export function fakeGoBinary(tags: string | undefined, goVersion = 'go1.23.4'): Buffer {
   const lines = `path\tgithub.com/cometbft/cometbft/cmd/cometbft\nbuild\t-buildmode=exe\n${tags === undefined ? '' : `build\t-tags=${tags}\n`}`;
-  const mod = Buffer.concat([Buffer.alloc(16, 1), Buffer.from(lines, 'latin1'), Buffer.alloc(16, 2)]);
-  const version = Buffer.from(goVersion, 'latin1');
-  return Buffer.concat([Buffer.from('\x7fELF', 'latin1'), Buffer.alloc(60), header, length(version.length), version, length(mod.length), mod]);
+  return Buffer.concat([Buffer.from('\x7fELF', 'latin1'), Buffer.alloc(60), goBuildInfoBlock(goVersion, lines)]);
 }
