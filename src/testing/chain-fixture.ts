@@ -148,16 +148,23 @@ export class TestChain {
     const genesisSeconds = opts.genesisSeconds ?? CHAIN_GENESIS_SECONDS;
     const chain = new TestChain(wallet, dir, store, app, keepers, modules, genesisSeconds);
     const appState = opts.appState ?? defaultAppState(wallet, opts);
-    await app.initChain(
-      RequestInitChain.fromPartial({
-        chainId: TEST_CHAIN_ID,
-        initialHeight: 1n,
-        time: { seconds: genesisSeconds, nanos: 0 },
-        consensusParams: { block: { maxBytes: 22_020_096n, maxGas: -1n } },
-        appStateBytes: new TextEncoder().encode(JSON.stringify(appState)),
-      }),
-    );
-    await chain.block([], { time: genesisSeconds + 1n });
+    try {
+      await app.initChain(
+        RequestInitChain.fromPartial({
+          chainId: TEST_CHAIN_ID,
+          initialHeight: 1n,
+          time: { seconds: genesisSeconds, nanos: 0 },
+          consensusParams: { block: { maxBytes: 22_020_096n, maxGas: -1n } },
+          appStateBytes: new TextEncoder().encode(JSON.stringify(appState)),
+        }),
+      );
+      await chain.block([], { time: genesisSeconds + 1n });
+    } catch (err) {
+      // A test that expects the genesis to be refused gets no chain to close: leave nothing behind.
+      await store.close();
+      await removeDir(dir);
+      throw err;
+    }
     return chain;
   }
 
