@@ -328,7 +328,12 @@ export async function startKvstore(o: KvstoreOptions): Promise<Chain> {
     p.stderr?.pipe(log, { end: false });
     return p;
   };
-  const app = o.abciCli === undefined ? undefined : spawnLogged(o.abciCli, ['kvstore', '--address', proxyApp, '--log_level', 'error']);
+  // `abci-cli kvstore` always keeps its state in a goleveldb database: in a new directory under the
+  // system's temp dir unless told where, which it never removes. Here it goes with the bench's dir.
+  const app =
+    o.abciCli === undefined
+      ? undefined
+      : spawnLogged(o.abciCli, ['kvstore', '--address', proxyApp, '--persist', join(o.dir, `${name}-app-data`), '--log_level', 'error']);
   // CometBFT retries the app's address until it answers, so the order of the two starts is free.
   const proc = spawnLogged(cometbftBinary(), ['node', '--home', home, `--proxy_app=${proxyApp}`]);
   const processes = (): ProcessInfo[] => {
