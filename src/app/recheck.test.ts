@@ -130,6 +130,26 @@ describe('ReCheck', () => {
     expect(node.balance(addr[0])).toBe(10n);
   });
 
+  it('does not run messages: a tx needing what a pending tx did is refused after a block, and passes once that tx is in one', async () => {
+    const node = await startedNode();
+    const credit = await transfer(0, 0n, FUNDS - 10n); // account 1 receives it
+    const spend = await transfer(1, 0n, FUNDS + 100n); // more than account 1 has without it
+    expect((await check(node, credit)).code).toBe(0);
+    // Before any block the check state holds the credit, so the spend would pass now. But a block
+    // (without the credit) commits first, and the credit's recheck runs its ante only.
+    await node.block(2n);
+    expect((await recheck(node, credit)).code).toBe(0);
+    const refused = await check(node, spend);
+    expect([refused.codespace, refused.code]).toEqual(['sdk', 5]);
+    // Sent again once the credit is in a block, it passes, and goes through in the next.
+    const res = await node.block(3n, [credit]);
+    expect(res.txResults.map((r) => r.code)).toEqual([0]);
+    expect((await check(node, spend)).code).toBe(0);
+    const last = await node.block(4n, [spend]);
+    expect(last.txResults.map((r) => r.code)).toEqual([0]);
+    expect(node.balance(addr[1])).toBe(FUNDS - 10n + FUNDS - (FUNDS + 100n));
+  });
+
   it('does not verify signatures, as in the SDK (the signature cache is sized on that)', async () => {
     const node = await startedNode();
     const raw = TxRaw.decode(await transfer(0, 0n, 1n));
