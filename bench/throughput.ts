@@ -466,6 +466,18 @@ async function runEscrowMix(
   const waitNextBlocks = async (from: number): Promise<void> => {
     while (running && watcher.latest <= from) await sleep(20);
   };
+  /** Queries the order after each block from height `from` on until it has `status`; false if the phase ended first. */
+  const orderReaches = async (orderId: bigint, status: OrderStatus, from: number): Promise<boolean> => {
+    let seen = from;
+    while (running) {
+      await waitNextBlocks(seen);
+      seen = watcher.latest;
+      queries++;
+      const r = await queryRpc.abciQuery('/cybermiles.escrow.v1.Query/Order', QueryOrderRequest.encode({ orderId }).finish());
+      if (r.code === 0 && QueryOrderResponse.decode(r.value).order?.status === status) return true;
+    }
+    return false;
+  };
 
   const pair = async (i: number): Promise<void> => {
     const buyer = buyers[i] as BenchKey;
@@ -520,30 +532,13 @@ async function runEscrowMix(
         if (accept?.checkCode !== 0 || shipRec === undefined || !refusedForTheOrdersState(shipRec)) {
           return note(`seller refused: ${srecs.map((r) => r.checkLog).join(' | ').slice(0, 160)}`);
         }
-        let accepted = false;
-        let seen = hs;
-        while (running && !accepted) {
-          await waitNextBlocks(seen);
-          seen = watcher.latest;
-          queries++;
-          const r = await queryRpc.abciQuery('/cybermiles.escrow.v1.Query/Order', QueryOrderRequest.encode({ orderId }).finish());
-          accepted = r.code === 0 && QueryOrderResponse.decode(r.value).order?.status === OrderStatus.ORDER_STATUS_ACCEPTED;
-        }
-        if (!accepted) return;
+        if (!(await orderReaches(orderId, OrderStatus.ORDER_STATUS_ACCEPTED, hs))) return;
         shipsSentAgain++;
         const again = [txRec(ship, 'escrow-ship')];
         submit(again);
         if (!(await answered(again))) return note(`seller refused twice: ${again.map((r) => r.checkLog).join(' | ').slice(0, 160)}`);
       }
-      let shipped = false;
-      let seen2 = hs;
-      while (running && !shipped) {
-        await waitNextBlocks(seen2);
-        seen2 = watcher.latest;
-        queries++;
-        const r = await queryRpc.abciQuery('/cybermiles.escrow.v1.Query/Order', QueryOrderRequest.encode({ orderId }).finish());
-        shipped = r.code === 0 && QueryOrderResponse.decode(r.value).order?.status === OrderStatus.ORDER_STATUS_SHIPPED;
-      }
+      if (!(await orderReaches(orderId, OrderStatus.ORDER_STATUS_SHIPPED, hs))) return;
       pendingConfirm = orderId;
     }
   };
