@@ -4,6 +4,7 @@
 // build it in): under load its compaction costs CometBFT about half the CPU of goleveldb's (README,
 // "Operating a node"). A home keeps the backend it was created with: its data is in that format.
 import { stat } from 'node:fs/promises';
+import type { Stats } from 'node:fs';
 import { delimiter, join } from 'node:path';
 import { buildTags, readGoBuildInfo } from './go-build-info.js';
 
@@ -25,11 +26,11 @@ export function parseDbBackend(value: string): DbBackend {
  * info cannot be read (not a Go binary, or a wrapper script), so that nothing can be said.
  */
 export async function cometbftDbBackends(binary: string): Promise<ReadonlySet<string> | undefined> {
-  const path = await resolveBinary(binary);
-  const s = path === undefined ? undefined : await stat(path).catch(() => undefined);
-  if (path === undefined || s === undefined) return undefined;
+  const file = await findBinary(binary);
+  if (file === undefined) return undefined;
+  const { path, stats } = file;
   // A testnet initialises its homes at once: read a binary (tens of MB) once per version of it.
-  const key = `${path}\0${s.mtimeMs}\0${s.size}`;
+  const key = `${path}\0${stats.mtimeMs}\0${stats.size}`;
   let found = backendsByBinary.get(key);
   if (found === undefined) {
     found = readGoBuildInfo(path).then(
@@ -41,12 +42,14 @@ export async function cometbftDbBackends(binary: string): Promise<ReadonlySet<st
   return found;
 }
 
-/** A bare command name ("cometbft") is looked up on PATH, as spawn would. */
-async function resolveBinary(binary: string): Promise<string | undefined> {
-  if (binary.includes('/')) return binary;
-  for (const dir of (process.env['PATH'] ?? '').split(delimiter)) {
-    const candidate = join(dir === '' ? '.' : dir, binary);
-    if ((await stat(candidate).catch(() => undefined))?.isFile() === true) return candidate;
+/** The binary's path and stats; a bare command name ("cometbft") is looked up on PATH, as spawn would. */
+async function findBinary(binary: string): Promise<{ path: string; stats: Stats } | undefined> {
+  const candidates = binary.includes('/')
+    ? [binary]
+    : (process.env['PATH'] ?? '').split(delimiter).map((dir) => join(dir === '' ? '.' : dir, binary));
+  for (const path of candidates) {
+    const stats = await stat(path).catch(() => undefined);
+    if (stats?.isFile() === true) return { path, stats };
   }
   return undefined;
 }
