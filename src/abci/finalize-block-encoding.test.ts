@@ -1,6 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { Response, ResponseFinalizeBlock, type Event, type ExecTxResult } from 'cosmjs-types/tendermint/abci/types';
-import { encodeFinalizeBlockResponse } from './finalize-block-encoding.js';
+import { markIndexed, parseIndexEvents } from '../events/index-events.js';
+import { encodeFinalizeBlockResponse, packTxResult } from './finalize-block-encoding.js';
+import { PackedTxResult } from './packed-tx-result.js';
 
 const generic = (res: ResponseFinalizeBlock): Uint8Array => Response.encode({ finalizeBlock: res }).finish();
 
@@ -74,4 +76,37 @@ describe('encodeFinalizeBlockResponse', () => {
     expect(bytes.length).toBeGreaterThan(2 ** 21);
     expect(Buffer.compare(bytes, generic(res))).toBe(0);
   });
+
+  it('copies packed tx results: the same bytes as encoding the results at the end', () => {
+    const results = [
+      ...Array.from({ length: 50 }, (_, i) => transferResult(i)),
+      execTxResultOf({ code: 5, log: 'insufficient funds: 1ucmt < 2ucmt', codespace: 'sdk', gasWanted: 200_000n }),
+      execTxResultOf({ info: 'ünïcødé ✓ 𝄞', events: [event('', [['', '', false], ['k', '', true], ['', 'v', false]])] }),
+    ];
+    const plain = ResponseFinalizeBlock.fromPartial({ txResults: results, events: [event('coinbase', [['amount', '5ucmt']])], appHash: new Uint8Array(32).fill(7) });
+    const packed = { ...plain, txResults: results.map((r) => packTxResult(r)) };
+    expect(packed.txResults.every((r) => r instanceof PackedTxResult)).toBe(true);
+    expect(Buffer.compare(encodeFinalizeBlockResponse(packed), generic(plain))).toBe(0);
+    // Packed and unpacked results mixed, around validator updates.
+    const mixed = { ...plain, txResults: results.map((r, i) => (i % 2 === 0 ? packTxResult(r) : r)), validatorUpdates: [{ pubKey: { ed25519: new Uint8Array(32).fill(1) }, power: 10n }] };
+    expect(Buffer.compare(encodeFinalizeBlockResponse(mixed), generic({ ...plain, validatorUpdates: mixed.validatorUpdates }))).toBe(0);
+  });
+
+  it('reads a packed result back as the result it was packed from', () => {
+    const original = execTxResultOf({ code: 7, data: Uint8Array.of(1, 2, 3), log: 'bad', info: 'i', gasWanted: 9n, gasUsed: 4n, codespace: 'bank', events: transferResult(3).events });
+    const packed = packTxResult(original);
+    expect({ code: packed.code, data: packed.data, log: packed.log, info: packed.info, gasWanted: packed.gasWanted, gasUsed: packed.gasUsed, codespace: packed.codespace, events: packed.events }).toEqual(original);
+  });
+
+  it('marks the attributes the node indexes (--index-events) as the whole-block marking does', () => {
+    const only = parseIndexEvents('message.sender,transfer');
+    const r = transferResult(1);
+    const packed = packTxResult(r, only);
+    expect(packed.events).toEqual(markIndexed(r.events, only));
+    expect(packed.events.flatMap((e) => e.attributes.filter((a) => a.index).map((a) => `${e.type}.${a.key}`))).toEqual(['message.sender', 'transfer.recipient', 'transfer.sender', 'transfer.amount']);
+  });
 });
+
+function execTxResultOf(partial: Partial<ExecTxResult>): ExecTxResult {
+  return ResponseFinalizeBlock.fromPartial({ txResults: [partial] }).txResults[0] as ExecTxResult;
+}

@@ -7,11 +7,15 @@
 // message and string (in visiting order), and a second writes each field in place. The bytes are
 // exactly cosmjs-types' (same fields, same order, defaults omitted alike: see the test beside).
 // Validator and consensus-parameter updates, rare and small, still go through cosmjs-types.
+//
+// A tx's result is usually encoded on its own as soon as the tx has run (packTxResult, see
+// packed-tx-result.ts); the response then copies those bytes.
 import { Buffer } from 'node:buffer';
 import { ValidatorUpdate, type Event, type ExecTxResult, type ResponseFinalizeBlock } from 'cosmjs-types/tendermint/abci/types';
 import { ConsensusParams } from 'cosmjs-types/tendermint/types/params';
+import { indexes, type IndexEvents } from '../events/index-events.js';
 import { int64Size, ProtoWriter, varintSize } from '../util/proto-write.js';
-
+import { PackedTxResult, packedBytes } from './packed-tx-result.js';
 /** Response.finalize_block is field 21, length-delimited: key 21 << 3 | 2 = 170, two varint bytes. */
 const RESPONSE_FINALIZE_BLOCK_KEY = [0xaa, 0x01] as const;
 
@@ -19,6 +23,12 @@ const RESPONSE_FINALIZE_BLOCK_KEY = [0xaa, 0x01] as const;
 interface Sizes {
   readonly lens: number[];
   readonly encoded: Uint8Array[];
+  /** Which attributes to mark indexed; undefined keeps each attribute's own flag. */
+  readonly only?: IndexEvents | undefined;
+}
+
+function indexed(sizes: Sizes, type: string, a: { readonly key: string; readonly index: boolean }): boolean {
+  return sizes.only === undefined ? a.index === true : indexes(sizes.only, type, a.key);
 }
 
 function stringField(s: string, sizes: Sizes): number {
@@ -35,7 +45,7 @@ function eventSize(e: Event, sizes: Sizes): number {
     let aSize = 0;
     if (a.key !== '') aSize += stringField(a.key, sizes);
     if (a.value !== '') aSize += stringField(a.value, sizes);
-    if (a.index === true) aSize += 2;
+    if (indexed(sizes, e.type, a)) aSize += 2;
     sizes.lens[aAt] = aSize;
     size += 1 + varintSize(aSize) + aSize;
   }
@@ -43,8 +53,8 @@ function eventSize(e: Event, sizes: Sizes): number {
   return size;
 }
 
-function txResultSize(r: ExecTxResult, sizes: Sizes): number {
-  const at = sizes.lens.push(0) - 1;
+/** Size of an ExecTxResult's fields (its own key and length not included). */
+function txResultBodySize(r: ExecTxResult, sizes: Sizes): number {
   let size = 0;
   if (r.code !== 0) size += 1 + varintSize(r.code);
   if (r.data.length !== 0) size += 1 + varintSize(r.data.length) + r.data.length;
@@ -57,6 +67,18 @@ function txResultSize(r: ExecTxResult, sizes: Sizes): number {
     size += 1 + varintSize(n) + n;
   }
   if (r.codespace !== '') size += stringField(r.codespace, sizes);
+  return size;
+}
+
+/** Size of a tx result in the response: already encoded (packed), or measured field by field. */
+function txResultSize(r: ExecTxResult, sizes: Sizes): number {
+  const packed = packedBytes(r);
+  if (packed !== undefined) {
+    sizes.encoded.push(packed);
+    return packed.length;
+  }
+  const at = sizes.lens.push(0) - 1;
+  const size = txResultBodySize(r, sizes);
   sizes.lens[at] = size;
   return size;
 }
@@ -103,16 +125,14 @@ function writeEvent(key: number, e: Event, w: Writer): void {
     w.varint(w.nextLen());
     if (a.key !== '') w.string(10, a.key);
     if (a.value !== '') w.string(18, a.value);
-    if (a.index === true) {
+    if (indexed(w.sizes, e.type, a)) {
       w.byte(24);
       w.byte(1);
     }
   }
 }
 
-function writeTxResult(r: ExecTxResult, w: Writer): void {
-  w.byte(18);
-  w.varint(w.nextLen());
+function writeTxResultBody(r: ExecTxResult, w: Writer): void {
   if (r.code !== 0) {
     w.byte(8);
     w.varint(r.code);
@@ -130,6 +150,29 @@ function writeTxResult(r: ExecTxResult, w: Writer): void {
   }
   for (const e of r.events) writeEvent(58, e, w);
   if (r.codespace !== '') w.string(66, r.codespace);
+}
+
+function writeTxResult(r: ExecTxResult, w: Writer): void {
+  if (packedBytes(r) !== undefined) {
+    w.embedded(18);
+    return;
+  }
+  w.byte(18);
+  w.varint(w.nextLen());
+  writeTxResultBody(r, w);
+}
+
+/**
+ * `r` encoded now, as an ExecTxResult whose bytes the response copies (see packed-tx-result.ts),
+ * its attributes marked indexed as `only` says (each keeps its own flag when `only` is undefined).
+ */
+export function packTxResult(r: ExecTxResult, only?: IndexEvents): PackedTxResult {
+  const sizes: Sizes = { lens: [], encoded: [], only };
+  const n = txResultBodySize(r, sizes);
+  const w = new Writer(Buffer.allocUnsafe(n), sizes);
+  writeTxResultBody(r, w);
+  if (w.pos !== n) throw new Error(`tx result: wrote ${w.pos} bytes, measured ${n}`);
+  return new PackedTxResult(w.buf, r.code, r.codespace, r.log, r.gasWanted, r.gasUsed);
 }
 
 /** The bytes of `Response.encode({ finalizeBlock: res })`, exactly. */

@@ -4,6 +4,7 @@
 import {
   ResponseProcessProposal_ProposalStatus,
   type Event,
+  type ExecTxResult,
   type RequestCheckTx,
   type RequestFinalizeBlock,
   type RequestInfo,
@@ -22,6 +23,7 @@ import {
   type ValidatorUpdate,
 } from 'cosmjs-types/tendermint/abci/types';
 import type { AbciApplication } from '../abci/application.js';
+import { packTxResult } from '../abci/finalize-block-encoding.js';
 import './proto-alloc.js';
 import './proto-strings.js';
 import '../util/proto-int64.js';
@@ -240,8 +242,11 @@ export class CyberMilesApp implements AbciApplication {
     // block runs; a tx whose signature the worker has not reached yet verifies it on this thread
     // (TxExecutor.verifyAhead).
     void this.w.executor.verifyAhead(store, req.txs, this.chainId);
-    const txResults = [];
-    for (const tx of req.txs) txResults.push(toExecTxResult(await this.w.executor.execute(store, tx, block, 'finalize')));
+    // Each result is encoded as soon as its tx has run (packed-tx-result.ts), with the node's
+    // index flags: the block keeps bytes, not event objects, until it answers.
+    const only = this.opts.indexEvents;
+    const txResults: ExecTxResult[] = [];
+    for (const tx of req.txs) txResults.push(packTxResult(toExecTxResult(await this.w.executor.execute(store, tx, block, 'finalize')), only));
     const { events, validatorUpdates } = await this.endBlock(store, block);
     store.set(LAST_BLOCK_TIME_KEY, Timestamp.encode({ seconds: block.timeSeconds, nanos: block.timeNanos }).finish());
     await this.assertInvariants(store, `block ${req.height}`);
@@ -249,14 +254,8 @@ export class CyberMilesApp implements AbciApplication {
     this.lastBlockTime = { seconds: block.timeSeconds, nanos: block.timeNanos };
     const failed = txResults.filter((r) => r.code !== 0).length;
     this.log.info('finalized block', { height: req.height, txs: req.txs.length, failed, appHash });
-    const only = this.opts.indexEvents;
-    if (only === undefined) return { events: [...beginEvents, ...events], txResults, validatorUpdates, appHash };
-    return {
-      events: markIndexed([...beginEvents, ...events], only),
-      txResults: txResults.map((r) => ({ ...r, events: markIndexed(r.events, only) })),
-      validatorUpdates,
-      appHash,
-    };
+    const blockEvents = [...beginEvents, ...events];
+    return { events: only === undefined ? blockEvents : markIndexed(blockEvents, only), txResults, validatorUpdates, appHash };
   }
 
   /** Module begin-blockers in the app's order; any error here is a bug and halts the node. */

@@ -36,10 +36,12 @@ export function indexEventsSetting(flag: string | undefined, env: string | undef
   return parseIndexEvents(env, INDEX_EVENTS_ENV);
 }
 
+/** Whether `only` indexes attribute `key` of events of `type`. */
+export function indexes(only: IndexEvents, type: string, key: string): boolean {
+  return only.has(type) || only.has(`${type}.${key}`);
+}
+
 /** The events with each attribute's index flag set by `only`. */
 export function markIndexed(events: readonly Event[], only: IndexEvents): Event[] {
-  return events.map((e) => {
-    const whole = only.has(e.type);
-    return { type: e.type, attributes: e.attributes.map((a) => ({ key: a.key, value: a.value, index: whole || only.has(`${e.type}.${a.key}`) })) };
-  });
+  return events.map((e) => ({ type: e.type, attributes: e.attributes.map((a) => ({ key: a.key, value: a.value, index: indexes(only, e.type, a.key) })) }));
 }
