@@ -3,7 +3,6 @@
 import { SignMode } from 'cosmjs-types/cosmos/tx/signing/v1beta1/signing';
 import { AuthInfo, TxBody, TxRaw } from 'cosmjs-types/cosmos/tx/v1beta1/tx';
 import { PubKey } from 'cosmjs-types/cosmos/crypto/secp256k1/keys';
-import { sha256 } from './hash.js';
 import type { AnyMsgHandler } from '../app/module.js';
 import { readerOver } from '../util/proto-reader.js';
 import { ChainError } from '../errors/chain-error.js';
@@ -42,8 +41,6 @@ export interface DecodedSigner {
 
 export interface DecodedTx {
   readonly bytes: Uint8Array;
-  /** SHA-256 of the tx bytes: CometBFT's tx hash. */
-  readonly hash: Uint8Array;
   readonly bodyBytes: Uint8Array;
   readonly authInfoBytes: Uint8Array;
   readonly body: TxBody;
@@ -134,7 +131,6 @@ export function decodeTx(bytes: Uint8Array, lookup: MsgLookup, params: AuthParam
 
   return {
     bytes,
-    hash: sha256(bytes),
     bodyBytes: raw.bodyBytes,
     authInfoBytes: raw.authInfoBytes,
     body,
