@@ -9,25 +9,31 @@
 //   parent is read-only (the committed store) cannot write(): hand its changes() to
 //   CommitStore.stage() instead.
 //
-// Ownership: set() copies the key and the value, so callers may reuse their buffers (a value
-// marked with handOver() is kept without a copy: its writer promises never to touch it). Bytes handed
-// OUT (get, iterate, changes) are the layer's own; treat them as read-only.
+// The buffer maps each key's latin1 string (bytes.ts) to its value, or to null for a deletion; the
+// key bytes are made again from the string where they are handed out (iterate, changes, a write
+// to a store that is not a layer). A block's layer holds a few keys per tx until Commit, and a
+// copy of each key's bytes and an entry object around the value were most of what it kept alive
+// for the garbage collector.
+//
+// Ownership: set() copies the value, so callers may reuse their buffers (a value marked with
+// handOver() is kept without a copy: its writer promises never to touch it). Bytes handed OUT
+// (get, iterate, changes) are the layer's own; treat them as read-only.
 //
 // Writing to a layer while iterating it is allowed and deterministic: an iteration walks the
 // keys that were buffered when it started (plus the parent's), reading their current values.
 import { compareBytes } from '../util/bytes.js';
-import { copyBytes, takeOrCopy, toKeyString } from './bytes.js';
+import { fromKeyString, takeOrCopy, toKeyString } from './bytes.js';
 import { checkRange, withoutLimit } from './range.js';
-import type { CacheStore, KeyRange, KVReader, KVStore } from './types.js';
+import type { CacheStore, KeyRange, KeyStringReader, KVReader, KVStore } from './types.js';
 
-interface Entry {
-  /** This layer's own copy of the key. */
-  readonly key: Uint8Array;
-  /** `undefined` = deleted in this layer (tombstone). */
-  value: Uint8Array | undefined;
-}
+/** A buffered value: bytes, or null for a key deleted in this layer (a tombstone). */
+type Buffered = Uint8Array | null;
 
 type Change = readonly [Uint8Array, Uint8Array | undefined];
+
+function isKeyStringReader(store: KVReader | KVStore): store is KeyStringReader {
+  return typeof (store as Partial<KeyStringReader>).getByKeyString === 'function';
+}
 
 function isKVStore(store: KVReader | KVStore): store is KVStore {
   return typeof (store as Partial<KVStore>).set === 'function' && typeof (store as Partial<KVStore>).delete === 'function';
@@ -52,7 +58,7 @@ function lowerBound(keys: readonly string[], target: string): number {
 export class CacheLayer implements CacheStore {
   readonly #parent: KVReader | KVStore;
   /** Keyed by the latin1 form of the key (see bytes.ts); replaced, never cleared, on write/discard. */
-  #entries = new Map<string, Entry>();
+  #entries = new Map<string, Buffered>();
   /** Keys already in sorted order. Replaced (never mutated) when new keys are merged in. */
   #sorted: string[] = [];
   /** Keys added since the last sort. */
@@ -79,12 +85,12 @@ export class CacheLayer implements CacheStore {
   set(key: Uint8Array, value: Uint8Array): void {
     checkKey(key, 'set');
     if (!(value instanceof Uint8Array)) throw new TypeError('set: value must be a Uint8Array (use delete() to remove a key)');
-    this.#put(toKeyString(key), key, takeOrCopy(value), true);
+    this.#put(toKeyString(key), takeOrCopy(value));
   }
 
   delete(key: Uint8Array): void {
     checkKey(key, 'delete');
-    this.#put(toKeyString(key), key, undefined, true);
+    this.#put(toKeyString(key), null);
   }
 
   branch(): CacheStore {
@@ -103,13 +109,12 @@ export class CacheLayer implements CacheStore {
       // In this layer's order of first writes (a Map iterates in insertion order, so this is as
       // deterministic as the key order): the parent keeps its own keys sorted, and sorting a tx
       // layer's few keys here only allocated.
-      for (const [s, e] of entries) parent.#put(s, e.key, e.value, false);
+      for (const [s, value] of entries) parent.#put(s, value);
     } else {
-      const keys = this.#sortedKeys();
-      for (const s of keys) {
-        const e = entries.get(s) as Entry;
-        if (e.value === undefined) parent.delete(e.key);
-        else parent.set(e.key, e.value);
+      for (const s of this.#sortedKeys()) {
+        const value = entries.get(s) as Buffered;
+        if (value === null) parent.delete(fromKeyString(s));
+        else parent.set(fromKeyString(s), value);
       }
     }
     this.discard();
@@ -124,10 +129,7 @@ export class CacheLayer implements CacheStore {
 
   changes(): ReadonlyArray<Change> {
     const entries = this.#entries;
-    return this.#sortedKeys().map((s): Change => {
-      const e = entries.get(s) as Entry;
-      return [e.key, e.value];
-    });
+    return this.#sortedKeys().map((s): Change => [fromKeyString(s), entries.get(s) ?? undefined]);
   }
 
   async *iterate(range: KeyRange): AsyncGenerator<readonly [Uint8Array, Uint8Array]> {
@@ -145,22 +147,24 @@ export class CacheLayer implements CacheStore {
       let i = reverse ? hi - 1 : lo;
       let p = await parentIt.next();
       for (;;) {
-        const own = (reverse ? i >= lo : i < hi) ? (entries.get(keys[i] as string) as Entry) : undefined;
+        const ownKey = (reverse ? i >= lo : i < hi) ? (keys[i] as string) : undefined;
         const up = p.done === true ? undefined : p.value;
-        if (own === undefined && up === undefined) return;
+        if (ownKey === undefined && up === undefined) return;
+        const ownBytes = ownKey === undefined ? undefined : fromKeyString(ownKey);
         let cmp: number;
-        if (own === undefined) cmp = 1;
+        if (ownBytes === undefined) cmp = 1;
         else if (up === undefined) cmp = -1;
         else {
-          cmp = compareBytes(own.key, up[0]);
+          cmp = compareBytes(ownBytes, up[0]);
           if (reverse) cmp = -cmp;
         }
         if (cmp <= 0) {
           // This layer's entry comes first or shadows the parent's.
           i += reverse ? -1 : 1;
           if (cmp === 0) p = await parentIt.next();
-          if (own !== undefined && own.value !== undefined) {
-            yield [own.key, own.value];
+          const value = ownKey === undefined ? null : (entries.get(ownKey) ?? null);
+          if (ownBytes !== undefined && value !== null) {
+            yield [ownBytes, value];
             if (--remaining === 0) return;
           }
         } else if (up !== undefined) {
@@ -175,20 +179,17 @@ export class CacheLayer implements CacheStore {
   }
 
   #lookup(s: string, key: Uint8Array): Uint8Array | undefined {
-    const e = this.#entries.get(s);
-    if (e !== undefined) return e.value;
+    const value = this.#entries.get(s);
+    if (value !== undefined) return value ?? undefined;
     const parent = this.#parent;
-    return parent instanceof CacheLayer ? parent.#lookup(s, key) : parent.get(key);
+    if (parent instanceof CacheLayer) return parent.#lookup(s, key);
+    return isKeyStringReader(parent) ? parent.getByKeyString(s, key) : parent.get(key);
   }
 
-  #put(s: string, key: Uint8Array, value: Uint8Array | undefined, copyKey: boolean): void {
-    const e = this.#entries.get(s);
-    if (e !== undefined) {
-      e.value = value;
-      return;
-    }
-    this.#entries.set(s, { key: copyKey ? copyBytes(key) : key, value });
-    this.#unsorted.push(s);
+  #put(s: string, value: Buffered): void {
+    const entries = this.#entries;
+    if (!entries.has(s)) this.#unsorted.push(s);
+    entries.set(s, value);
   }
 
   /** All buffered keys in byte order; merges newly added keys into a NEW array (old ones stay valid). */

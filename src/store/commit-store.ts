@@ -22,7 +22,7 @@ import { buildProofOps } from './proof.js';
 import { EMPTY_TRIE_ROOT, decodeLeafValue, encodeLeafValue, openStateTrie, sha256 } from './trie.js';
 import { applyBatch, type PathChange } from './batch-trie.js';
 import type { CommittedNodeReader } from './node-db.js';
-import type { CacheStore, KeyRange, KVReader } from './types.js';
+import type { CacheStore, KeyRange, KeyStringReader } from './types.js';
 
 const STATE_PREFIX = Uint8Array.from(Buffer.from('s/'));
 const TRIE_PREFIX = Uint8Array.from(Buffer.from('t/'));
@@ -77,7 +77,7 @@ function checkKey(key: unknown, what: string): asserts key is Uint8Array {
   if (!(key instanceof Uint8Array)) throw new TypeError(`CommitStore.${what}: key must be a Uint8Array`);
 }
 
-export class CommitStore implements KVReader {
+export class CommitStore implements KeyStringReader {
   readonly #db: ClassicLevel<Uint8Array, Uint8Array>;
   readonly #logger: Logger | undefined;
   readonly #sync: boolean;
@@ -180,8 +180,12 @@ export class CommitStore implements KVReader {
   /** The committed value. The returned bytes may be shared with the read cache: do not mutate. */
   get(key: Uint8Array): Uint8Array | undefined {
     checkKey(key, 'get');
+    return this.getByKeyString(toKeyString(key), key);
+  }
+
+  /** get(), for a caller that holds the key's latin1 string already (a cache layer). */
+  getByKeyString(s: string, key: Uint8Array): Uint8Array | undefined {
     this.#assertOpen('get');
-    const s = toKeyString(key);
     const cached = this.#values.get(s);
     if (cached !== undefined) return cached ?? undefined;
     const value = this.#db.getSync(concat(STATE_PREFIX, key));

@@ -17,6 +17,15 @@ export interface KVReader {
   iterate(range: KeyRange): AsyncGenerator<readonly [Uint8Array, Uint8Array]>;
 }
 
+/**
+ * A reader that also takes a key already in its latin1 string form (store/bytes.ts), as the cache
+ * layers hold keys: the committed store under a block's layer, which would otherwise make the
+ * same string again for its own read cache.
+ */
+export interface KeyStringReader extends KVReader {
+  getByKeyString(s: string, key: Uint8Array): Uint8Array | undefined;
+}
+
 export interface KVStore extends KVReader {
   set(key: Uint8Array, value: Uint8Array): void;
   delete(key: Uint8Array): void;
