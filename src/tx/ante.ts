@@ -124,7 +124,7 @@ export function signDocDigest(tx: DecodedTx, chainId: string, accountNumber: big
 }
 
 export function runAnte(ctx: TxContext, tx: DecodedTx, deps: AnteDeps): void {
-  const timeout = tx.body.timeoutHeight;
+  const timeout = tx.timeoutHeight;
   if (timeout > 0n && ctx.block.height > timeout) {
     throw ErrTxTimeoutHeight(`block height ${ctx.block.height} is past the tx's timeout height ${timeout}`);
   }

@@ -82,14 +82,14 @@ describe('decodeTx: a well-formed tx', () => {
     expect(tx.signers[0]?.signature).toHaveLength(64);
     expect(tx.gasLimit).toBe(123_456n);
     expect(tx.fee).toEqual([]);
-    expect(tx.body.memo).toBe('hello');
-    expect(tx.body.timeoutHeight).toBe(99n);
+    expect(tx.memo).toBe('hello');
+    expect(tx.timeoutHeight).toBe(99n);
     expect(tx.bytes).toBe(bytes);
   });
 
   it('accepts a memo of exactly the limit', async () => {
     const memo = 'm'.repeat(Number(DEFAULT_AUTH_PARAMS.maxMemoCharacters));
-    expect(decode(await goodTx({ memo })).body.memo).toBe(memo);
+    expect(decode(await goodTx({ memo })).memo).toBe(memo);
   });
 
   it('keeps a positive fee', async () => {

@@ -43,7 +43,9 @@ export interface DecodedTx {
   readonly bytes: Uint8Array;
   readonly bodyBytes: Uint8Array;
   readonly authInfoBytes: Uint8Array;
-  readonly body: TxBody;
+  /** The body's timeout height (0 for none); the body's other fields are checked here and not kept. */
+  readonly timeoutHeight: bigint;
+  readonly memo: string;
   readonly msgs: readonly DecodedMsg[];
   /** Unique signers in order of first appearance; the first pays the fee. */
   readonly signers: readonly DecodedSigner[];
@@ -133,7 +135,8 @@ export function decodeTx(bytes: Uint8Array, lookup: MsgLookup, params: AuthParam
     bytes,
     bodyBytes: raw.bodyBytes,
     authInfoBytes: raw.authInfoBytes,
-    body,
+    timeoutHeight: body.timeoutHeight,
+    memo: body.memo,
     msgs,
     signers,
     gasLimit: fee.gasLimit,
