@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { Any } from 'cosmjs-types/google/protobuf/any';
 import { randomBelow } from '../../testing/random.js';
-import { encodeBaseAccountAny } from './account-bytes.js';
+import { encodeBaseAccountAny, pubKeyIn } from './account-bytes.js';
 import { decodeAccount, encodeAccount, type Account } from './keeper.js';
 
 const below = randomBelow(11);
@@ -50,6 +50,20 @@ describe('encodeBaseAccountAny', () => {
       expect(back.accountNumber).toBe(acc.accountNumber);
       expect(back.sequence).toBe(acc.sequence);
       expect(back.pubKey === undefined ? undefined : Array.from(back.pubKey)).toEqual(acc.pubKey === undefined ? undefined : Array.from(acc.pubKey));
+    }
+  });
+
+  it('finds the public key inside the bytes it wrote (pubKeyIn), edge cases included', () => {
+    const edge: Account[] = [
+      { address: '', accountNumber: 0n, sequence: 0n, pubKey: new Uint8Array(0), module: undefined },
+      { address: 'cmt1x', accountNumber: -1n, sequence: -(2n ** 63n), pubKey: bytes(33), module: undefined },
+      { address: 'cmt1x', accountNumber: 7n, sequence: 0n, pubKey: undefined, module: undefined },
+    ];
+    for (const acc of [...edge, ...Array.from({ length: 500 }, () => randomAccount())]) {
+      const encoded = encodeBaseAccountAny(acc);
+      const found = pubKeyIn(encoded, acc);
+      expect(found === undefined ? undefined : Array.from(found)).toEqual(acc.pubKey === undefined ? undefined : Array.from(acc.pubKey));
+      if (found !== undefined) expect(found.buffer).toBe(encoded.buffer);
     }
   });
 });

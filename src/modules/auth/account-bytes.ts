@@ -64,3 +64,13 @@ export function encodeBaseAccountAny(acc: PlainAccount): Uint8Array {
   }
   return w.done();
 }
+
+/**
+ * The public key inside `bytes`, which encodeBaseAccountAny(acc) wrote (a view, no copy); undefined
+ * when `acc` has none. Its fields after the key are the account number and the sequence.
+ */
+export function pubKeyIn(bytes: Uint8Array, acc: PlainAccount): Uint8Array | undefined {
+  if (acc.pubKey === undefined) return undefined;
+  const end = bytes.length - (acc.accountNumber === 0n ? 0 : 1 + int64Size(acc.accountNumber)) - (acc.sequence === 0n ? 0 : 1 + int64Size(acc.sequence));
+  return bytes.subarray(end - acc.pubKey.length, end);
+}

@@ -12,7 +12,7 @@ import { parseAddress, parseAddressShared, toAddress } from './address.js';
 import { handOver } from '../../store/bytes.js';
 import { readerOver } from '../../util/proto-reader.js';
 import { ACCOUNT_PREFIX, accountKey, NEXT_ACCOUNT_NUMBER_KEY } from './keys.js';
-import { BASE_ACCOUNT_TYPE, encodeBaseAccountAny, SECP256K1_PUBKEY_TYPE } from './account-bytes.js';
+import { BASE_ACCOUNT_TYPE, encodeBaseAccountAny, pubKeyIn, SECP256K1_PUBKEY_TYPE } from './account-bytes.js';
 
 export { BASE_ACCOUNT_TYPE, SECP256K1_PUBKEY_TYPE };
 
@@ -88,13 +88,15 @@ export class AuthKeeper {
   }
 
   setAccount(store: KVStore, account: Account): void {
-    const bytes = account.module === undefined ? encodeBaseAccountAny(account) : Any.encode(encodeAccount(account)).finish();
-    // What decodeAccount gives back for these bytes, field for field (see decoded-values.ts).
+    const plain = account.module === undefined;
+    const bytes = plain ? encodeBaseAccountAny(account) : Any.encode(encodeAccount(account)).finish();
+    // What decodeAccount gives back for these bytes, field for field (see decoded-values.ts); the
+    // key a view into them, as a decode would give it (not into a tx's bytes or an older value).
     decodeStoredAccount.remember(bytes, {
       address: account.address,
       accountNumber: account.accountNumber,
       sequence: account.sequence,
-      pubKey: account.pubKey === undefined ? undefined : Uint8Array.from(account.pubKey),
+      pubKey: account.pubKey === undefined ? undefined : plain ? pubKeyIn(bytes, account) : Uint8Array.from(account.pubKey),
       module: account.module === undefined ? undefined : { name: account.module.name, permissions: [...account.module.permissions] },
     });
     store.set(accountKey(parseAddressShared(account.address)), handOver(bytes));
