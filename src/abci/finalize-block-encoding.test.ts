@@ -44,6 +44,8 @@ describe('encodeFinalizeBlockResponse', () => {
       txResults: [
         { code: 5, log: 'insufficient funds: 1ucmt < 2ucmt', codespace: 'sdk', gasWanted: 200_000n, gasUsed: 0n },
         { code: 0xffffffff, info: 'ünïcødé ✓ 𝄞', gasWanted: -1n, gasUsed: 2n ** 62n, events: [event('', [['', '', false], ['k', '', true], ['', 'v', false]])] },
+        // A lone surrogate: written as cosmjs-types writes it (its own three bytes).
+        { log: 'half \ud834 of a pair', events: [event('lone', [['k', '\udd1e'], ['\ud834', 'v']])] },
         {},
       ],
       events: [{ type: 'empty', attributes: [] }],

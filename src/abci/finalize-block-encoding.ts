@@ -14,7 +14,7 @@ import { Buffer } from 'node:buffer';
 import { ValidatorUpdate, type Event, type ExecTxResult, type ResponseFinalizeBlock } from 'cosmjs-types/tendermint/abci/types';
 import { ConsensusParams } from 'cosmjs-types/tendermint/types/params';
 import { indexes, type IndexEvents } from '../events/index-events.js';
-import { int64Size, ProtoWriter, varintSize } from '../util/proto-write.js';
+import { int64Size, ProtoWriter, utf8Size, varintSize } from '../util/proto-write.js';
 import { PackedTxResult, packedBytes } from './packed-tx-result.js';
 /** Response.finalize_block is field 21, length-delimited: key 21 << 3 | 2 = 170, two varint bytes. */
 const RESPONSE_FINALIZE_BLOCK_KEY = [0xaa, 0x01] as const;
@@ -32,7 +32,7 @@ function indexed(sizes: Sizes, type: string, a: { readonly key: string; readonly
 }
 
 function stringField(s: string, sizes: Sizes): number {
-  const n = Buffer.byteLength(s, 'utf8');
+  const n = utf8Size(s);
   sizes.lens.push(n);
   return 1 + varintSize(n) + n;
 }
@@ -92,7 +92,7 @@ class Writer extends ProtoWriter {
   #len = 0;
   #enc = 0;
   constructor(
-    override readonly buf: Buffer,
+    buf: Uint8Array,
     readonly sizes: Sizes,
   ) {
     super(buf);
@@ -104,11 +104,7 @@ class Writer extends ProtoWriter {
   }
 
   string(key: number, s: string): void {
-    this.byte(key);
-    const n = this.nextLen();
-    this.varint(n);
-    this.buf.write(s, this.pos, n, 'utf8');
-    this.pos += n;
+    this.stringField(key, s, this.nextLen());
   }
 
   embedded(key: number): void {
@@ -162,6 +158,22 @@ function writeTxResult(r: ExecTxResult, w: Writer): void {
   writeTxResultBody(r, w);
 }
 
+// Packed results are cut from chunks of this size, one after another (a block's results share a
+// few chunks instead of each taking a buffer, or a slice of Node's 8 KiB pool, of its own).
+const PACK_CHUNK = 256 * 1024;
+let packChunk = new Uint8Array(0);
+let packUsed = 0;
+
+function packBytes(n: number): Uint8Array {
+  if (packUsed + n > packChunk.length) {
+    packChunk = new Uint8Array(Math.max(PACK_CHUNK, n));
+    packUsed = 0;
+  }
+  const out = packChunk.subarray(packUsed, packUsed + n);
+  packUsed += n;
+  return out;
+}
+
 /**
  * `r` encoded now, as an ExecTxResult whose bytes the response copies (see packed-tx-result.ts),
  * its attributes marked indexed as `only` says (each keeps its own flag when `only` is undefined).
@@ -169,10 +181,9 @@ function writeTxResult(r: ExecTxResult, w: Writer): void {
 export function packTxResult(r: ExecTxResult, only?: IndexEvents): PackedTxResult {
   const sizes: Sizes = { lens: [], encoded: [], only };
   const n = txResultBodySize(r, sizes);
-  const w = new Writer(Buffer.allocUnsafe(n), sizes);
+  const w = new Writer(packBytes(n), sizes);
   writeTxResultBody(r, w);
-  if (w.pos !== n) throw new Error(`tx result: wrote ${w.pos} bytes, measured ${n}`);
-  return new PackedTxResult(w.buf, r.code, r.codespace, r.log, r.gasWanted, r.gasUsed);
+  return new PackedTxResult(w.done(), r.code, r.codespace, r.log, r.gasWanted, r.gasUsed);
 }
 
 /** The bytes of `Response.encode({ finalizeBlock: res })`, exactly. */

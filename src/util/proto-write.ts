@@ -2,7 +2,8 @@
 // (the FinalizeBlock response, and the few state records every transfer rewrites). The generic
 // writers of cosmjs-types and @bufbuild record an operation per field, fork for every nested
 // message and copy everything again at finish(); these measure first and write once.
-import { utf8Length, utf8Write } from 'cosmjs-types/utf8';
+import { Buffer } from 'node:buffer';
+import { utf8Write } from 'cosmjs-types/utf8';
 
 /** Bytes of `n` (a non-negative safe integer) as a varint. */
 export function varintSize(n: number): number {
@@ -41,12 +42,24 @@ export function int64Size(v: bigint): number {
 
 /**
  * Bytes of `s` as cosmjs-types writes strings: UTF-8, except that a lone surrogate is written as
- * its own three bytes (Buffer and TextEncoder write U+FFFD instead). Its length when it is ASCII
- * (addresses, denoms, amounts, type URLs), which ProtoWriter.utf8 copies code unit by code unit.
+ * its own three bytes (Buffer and TextEncoder write U+FFFD instead: three bytes too, so Node's
+ * native count, a fast call, gives the length either way). Its length when it is ASCII
+ * (addresses, denoms, amounts, type URLs), which ProtoWriter.utf8 copies byte for byte.
  */
 export function utf8Size(s: string): number {
-  for (let i = 0; i < s.length; i++) if (s.charCodeAt(i) >= 0x80) return utf8Length(s);
-  return s.length;
+  return Buffer.byteLength(s, 'utf8');
+}
+
+// Buffer's latin1Write (what buf.write(s, at, n, 'latin1') calls) also works on a plain
+// Uint8Array: for an ASCII string, the UTF-8 bytes, written natively (a JavaScript loop over the
+// code units took longer for strings of an address's length). Undocumented, so looked up once
+// with a fallback.
+type Latin1Write = (this: Uint8Array, s: string, at: number, n: number) => number;
+const latin1Write = (Buffer.prototype as unknown as { latin1Write?: Latin1Write }).latin1Write;
+
+function writeAscii(buf: Uint8Array, at: number, s: string, n: number): void {
+  if (typeof latin1Write === 'function') latin1Write.call(buf, s, at, n);
+  else for (let i = 0; i < n; i++) buf[at + i] = s.charCodeAt(i);
 }
 
 /** A length-delimited field holding `n` bytes: key, length, bytes. Keys here are all one byte. */
@@ -88,13 +101,8 @@ export class ProtoWriter {
 
   /** `s`, whose length `n` the caller measured with utf8Size, without key or length. */
   utf8(s: string, n: number): void {
-    if (n === s.length) {
-      const buf = this.buf;
-      let pos = this.pos;
-      for (let i = 0; i < n; i++) buf[pos++] = s.charCodeAt(i);
-    } else {
-      utf8Write(s, this.buf, this.pos);
-    }
+    if (n === s.length) writeAscii(this.buf, this.pos, s, n);
+    else utf8Write(s, this.buf, this.pos);
     this.pos += n;
   }
 
