@@ -255,4 +255,48 @@ describe('CommitStore', () => {
     await commitBlock(store, 3n, { a: null });
     expect(store.get(b('a'))).toBeUndefined();
   });
+
+  it('answers from memory while a commit lands: reads, a staging on top of it, iteration, then the disk', async () => {
+    const dir = newDir();
+    // No read caches: every read that memory does not answer goes to the disk.
+    const store = await CommitStore.open(dir, { sync: true, readCacheSize: 0, nodeCacheSize: 0 });
+    open.push(store);
+    const n = 3000;
+    const key = (i: number): string => `key/${String(i).padStart(5, '0')}`;
+    await commitBlock(store, 1n, Object.fromEntries(Array.from({ length: n }, (_, i) => [key(i), `one ${i}`])));
+    // Block 2 rewrites every other key and deletes every third.
+    const two = (i: number): string | null => (i % 3 === 0 ? null : i % 2 === 0 ? `two ${i}` : `one ${i}`);
+    const block2 = store.branch();
+    for (let i = 0; i < n; i++) {
+      const v = two(i);
+      if (v === null) block2.delete(b(key(i)));
+      else if (i % 2 === 0) block2.set(b(key(i)), b(v));
+    }
+    const root2 = await store.stage(block2.changes(), 2n);
+    await store.commit();
+    // No turn of the event loop since commit() answered: its batch may still be on LevelDB's
+    // thread, and has certainly not been reported written. Memory must answer for block 2.
+    expect(store.lastHeight).toBe(2n);
+    for (let i = 0; i < n; i++) {
+      const got = store.get(b(key(i)));
+      expect(got === undefined ? null : dec.decode(got)).toBe(two(i));
+    }
+    // A staging on top reads the trie nodes block 2 wrote (no node cache: from the landing).
+    const block3 = store.branch();
+    block3.set(b(key(1)), b('three'));
+    const root3 = await store.stage(block3.changes(), 3n);
+    await store.commit(); // waits for block 2's batch first: batches land in order
+    expect(dec.decode(store.get(b(key(1))) ?? new Uint8Array())).toBe('three');
+    const expectedKeys = Array.from({ length: n }, (_, i) => i).filter((i) => two(i) !== null).map(key);
+    expect(await keysOf(store)).toEqual(expectedKeys); // iteration waits for the landing
+
+    await store.close();
+    const again = await openStore(dir);
+    expect(again.lastHeight).toBe(3n);
+    expect(hex(again.lastAppHash)).toBe(hex(root3));
+    expect(hex(root3)).not.toBe(hex(root2));
+    expect(dec.decode(again.get(b(key(1))) ?? new Uint8Array())).toBe('three');
+    expect(again.get(b(key(3)))).toBeUndefined();
+    expect(dec.decode(again.get(b(key(4))) ?? new Uint8Array())).toBe('two 4');
+  });
 });

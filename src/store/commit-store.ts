@@ -6,9 +6,17 @@
 //   m/root             trie root the flat state corresponds to
 //
 // Lifecycle per block: branch() -> execute txs on cache layers -> stage(changes, height) computes
-// the new root with every trie write buffered in memory -> commit() writes flat state, trie nodes
-// and metadata in ONE atomic LevelDB batch. A crash before commit() leaves the previous block's
-// state, height and app hash, which is what CometBFT's handshake replays from.
+// the new root with every trie write buffered in memory -> commit() hands flat state, trie nodes
+// and metadata to LevelDB in ONE atomic batch. A crash before the batch has landed leaves the
+// previous block's state, height and app hash, which is what CometBFT's handshake replays from.
+//
+// commit() returns once the batch is handed over, not once it has landed: LevelDB writes (and
+// syncs) it on a thread of its own while the next block runs. Until it lands, reads take the
+// block's values and trie nodes from memory (the landing), so nothing ever reads the disk behind
+// memory; the next commit first waits for it, so batches land in order, and a write that failed
+// stops the node there. CometBFT's handshake already replays whatever blocks the app's state is
+// behind its own (Info reports what is on disk), so answering Commit before the write lands risks
+// nothing a crash at any other moment does not.
 import { ClassicLevel } from 'classic-level';
 import type { ProofOps } from 'cosmjs-types/tendermint/crypto/proof';
 import type { Logger } from '../util/logger.js';
@@ -61,6 +69,16 @@ export interface StateProof {
   readonly appHash: Uint8Array;
 }
 
+/** A block handed to LevelDB whose batch has not landed yet: what reads see meanwhile. */
+interface Landing {
+  /** State key (latin1, see bytes.ts) -> value, or null for a deletion. */
+  readonly values: ReadonlyMap<string, Uint8Array | null>;
+  /** node id -> node body, or undefined for a pruned node. */
+  readonly nodes: ReadonlyMap<string, Uint8Array | undefined>;
+  /** Settles when LevelDB has written the batch. */
+  readonly done: Promise<void>;
+}
+
 interface Staged {
   readonly height: bigint;
   /** The effective changes: no-ops against committed state are dropped. */
@@ -90,7 +108,9 @@ export class CommitStore implements KeyStringReader {
   #root: Uint8Array;
   #staged: Staged | undefined;
   #busy: 'stage' | 'commit' | undefined;
-  #commitInFlight: Promise<void> | undefined;
+  #landing: Landing | undefined;
+  /** Why a commit's batch failed to land: the store refuses to go on (see the top of the file). */
+  #writeFailed: Error | undefined;
   #closed = false;
 
   private constructor(
@@ -112,6 +132,8 @@ export class CommitStore implements KeyStringReader {
     this.#readNode = (id) => {
       const cached = this.#nodes.get(id);
       if (cached !== undefined) return cached;
+      const landing = this.#landing;
+      if (landing !== undefined && landing.nodes.has(id)) return landing.nodes.get(id);
       const node = this.#db.getSync(trieNodeKey(id));
       if (node !== undefined) this.#nodes.set(id, node);
       return node;
@@ -154,7 +176,7 @@ export class CommitStore implements KeyStringReader {
   async close(): Promise<void> {
     if (this.#closed) return;
     this.#closed = true;
-    while (this.#commitInFlight !== undefined) await this.#commitInFlight.catch(() => undefined);
+    await this.#landed().catch(() => undefined);
     this.#staged = undefined;
     await this.#db.close();
   }
@@ -188,6 +210,8 @@ export class CommitStore implements KeyStringReader {
     this.#assertOpen('get');
     const cached = this.#values.get(s);
     if (cached !== undefined) return cached ?? undefined;
+    const landing = this.#landing?.values.get(s);
+    if (landing !== undefined) return landing ?? undefined;
     const value = this.#db.getSync(concat(STATE_PREFIX, key));
     this.#values.set(s, value ?? null);
     return value;
@@ -199,7 +223,15 @@ export class CommitStore implements KeyStringReader {
 
   iterate(range: KeyRange): AsyncGenerator<readonly [Uint8Array, Uint8Array]> {
     this.#assertOpen('iterate');
-    return iteratePrefix(this.#db, STATE_PREFIX, range);
+    return this.#iterateLanded(range);
+  }
+
+  /** LevelDB's entries once the last commit's batch has landed (an iterator reads the disk). */
+  async *#iterateLanded(range: KeyRange): AsyncGenerator<readonly [Uint8Array, Uint8Array]> {
+    // Checked again after each wait: a commit waiting too may have handed over its batch first.
+    do await this.#landed();
+    while (this.#landing !== undefined);
+    yield* iteratePrefix(this.#db, STATE_PREFIX, range);
   }
 
   /** A fresh per-block cache layer over committed state. */
@@ -219,6 +251,7 @@ export class CommitStore implements KeyStringReader {
   async stage(changes: ReadonlyArray<StateChange>, height: bigint): Promise<Uint8Array> {
     this.#assertOpen('stage');
     this.#assertIdle('stage');
+    if (this.#writeFailed !== undefined) throw this.#writeFailed;
     this.#checkNextHeight(height);
     checkChanges(changes);
     this.#staged = undefined;
@@ -267,28 +300,38 @@ export class CommitStore implements KeyStringReader {
     this.#staged = undefined;
   }
 
-  /** Writes the staged block (flat state, trie nodes, height, app hash) in one atomic batch. */
+  /**
+   * Hands the staged block (flat state, trie nodes, height, app hash) to LevelDB in one atomic
+   * batch, once the previous block's batch has landed; returns before this one lands (see the top
+   * of the file). Rejects when the previous batch failed to land.
+   */
   async commit(): Promise<void> {
     this.#assertOpen('commit');
     this.#assertIdle('commit');
     const staged = this.#staged;
     if (staged === undefined) throw new Error('CommitStore.commit: nothing is staged; call stage() first');
     this.#busy = 'commit';
-    const done = this.#writeStaged(staged);
-    this.#commitInFlight = done;
     try {
-      await done;
+      await this.#landed();
+      this.#handOver(staged);
     } finally {
       this.#busy = undefined;
-      if (this.#commitInFlight === done) this.#commitInFlight = undefined;
     }
   }
 
-  async #writeStaged(staged: Staged): Promise<void> {
+  /** Settles once no commit's batch is landing; rejects if one failed to. */
+  async #landed(): Promise<void> {
+    while (this.#landing !== undefined && this.#writeFailed === undefined) await this.#landing.done.catch(() => undefined);
+    if (this.#writeFailed !== undefined) throw this.#writeFailed;
+  }
+
+  #handOver(staged: Staged): void {
     const batch = this.#db.batch();
+    const values = new Map<string, Uint8Array | null>();
     for (const [key, value] of staged.changes) {
       if (value === undefined) batch.del(concat(STATE_PREFIX, key));
       else batch.put(concat(STATE_PREFIX, key), value);
+      values.set(toKeyString(key), value ?? null);
     }
     for (const [id, node] of staged.nodes) {
       if (node === undefined) batch.del(trieNodeKey(id));
@@ -297,15 +340,27 @@ export class CommitStore implements KeyStringReader {
     batch.put(META_HEIGHT, uint64BE(staged.height));
     batch.put(META_APP_HASH, staged.root);
     batch.put(META_ROOT, staged.root);
-    await batch.write({ sync: this.#sync });
+    const landing: Landing = { values, nodes: staged.nodes, done: batch.write({ sync: this.#sync }) };
+    this.#landing = landing;
+    landing.done.then(
+      () => {
+        if (this.#landing === landing) this.#landing = undefined;
+        this.#logger?.debug('state written', { height: staged.height });
+      },
+      (err: unknown) => {
+        // The landing stays: memory is ahead of the disk, and reads must keep agreeing with memory.
+        this.#writeFailed ??= new Error(`state batch of height ${staged.height} was not written: ${err instanceof Error ? err.message : String(err)}`, { cause: err });
+        this.#logger?.error('state batch not written', { height: staged.height, error: err instanceof Error ? err.message : String(err) });
+      },
+    );
 
-    // Durable: now make memory agree.
+    // Memory is the committed state from now on; reads of what the cache lacks go to the landing.
     this.#height = staged.height;
     this.#appHash = staged.root;
     this.#root = staged.root;
     this.#staged = undefined;
-    const values = this.#values;
-    for (const [key, value] of staged.changes) values.update(toKeyString(key), value ?? null);
+    const cache = this.#values;
+    for (const [s, value] of values) cache.update(s, value);
     // New nodes are the ones the next block reads first (the top of the trie changes every block).
     const nodes = this.#nodes;
     for (const [id, node] of staged.nodes) {
@@ -321,8 +376,10 @@ export class CommitStore implements KeyStringReader {
   async prove(key: Uint8Array): Promise<StateProof> {
     checkKey(key, 'prove');
     this.#assertOpen('prove');
-    // Never read a root while its batch is landing: wait, then pin root and a snapshot together.
-    while (this.#commitInFlight !== undefined) await this.#commitInFlight.catch(() => undefined);
+    // Never read a root while its batch is landing: wait, then pin root and a snapshot together
+    // (checked again after each wait: a commit waiting too may have handed over its batch first).
+    do await this.#landed();
+    while (this.#landing !== undefined);
     this.#assertOpen('prove');
     const root = this.#root;
     const height = this.#height;
