@@ -15,6 +15,7 @@ import type { AuthParams } from '../modules/auth/params.js';
 import { bytesEqual, toBase64 } from '../util/bytes.js';
 import type { DecodedSigner, DecodedTx } from './decode.js';
 import type { FeePolicy } from './fee-policy.js';
+import { gasAmount } from './gas.js';
 import { isLowS, isValidPubKey, verifySecp256k1 } from './secp256k1.js';
 import { SignatureCache } from './signature-cache.js';
 import type { SigCheck } from './sig-verify-pool.js';
@@ -130,7 +131,7 @@ export function runAnte(ctx: TxContext, tx: DecodedTx, deps: AnteDeps): void {
   }
   const simulate = ctx.mode === 'simulate';
   if (!simulate && tx.gasLimit === 0n) throw ErrInvalidGasLimit('gas limit is 0; set a gas limit or use "auto" gas');
-  ctx.gas.consume(deps.params.txSizeCostPerByte * BigInt(tx.bytes.length), 'txSize');
+  ctx.gas.consume(gasAmount(deps.params.txSizeCostPerByte * BigInt(tx.bytes.length)), 'txSize');
 
   const checked: { readonly index: number; readonly signer: DecodedSigner; readonly account: Account; readonly pubKey: Uint8Array | undefined }[] = [];
   for (const [i, signer] of tx.signers.entries()) {
@@ -155,7 +156,7 @@ export function runAnte(ctx: TxContext, tx: DecodedTx, deps: AnteDeps): void {
       throw ErrWrongSequence(`account sequence mismatch, expected ${account.sequence}, got ${signer.sequence}`);
     }
 
-    ctx.gas.consume(deps.params.sigVerifyCostSecp256k1, 'ante verify: secp256k1');
+    ctx.gas.consume(gasAmount(deps.params.sigVerifyCostSecp256k1), 'ante verify: secp256k1');
     if (!simulate && !signer.signModeDirect) {
       throw ErrNotSupported(`signer ${i}: only SIGN_MODE_DIRECT single signatures are supported`);
     }

@@ -11,7 +11,7 @@ export class GasKVStore implements KVStore {
   get(key: Uint8Array): Uint8Array | undefined {
     this.meter.consume(GasCosts.readFlat, 'ReadFlat');
     const value = this.parent.get(key);
-    this.meter.consume(GasCosts.readPerByte * BigInt(key.length + (value?.length ?? 0)), 'ReadPerByte');
+    this.meter.consume(GasCosts.readPerByte * (key.length + (value?.length ?? 0)), 'ReadPerByte');
     return value;
   }
 
@@ -22,7 +22,7 @@ export class GasKVStore implements KVStore {
 
   set(key: Uint8Array, value: Uint8Array): void {
     this.meter.consume(GasCosts.writeFlat, 'WriteFlat');
-    this.meter.consume(GasCosts.writePerByte * BigInt(key.length + value.length), 'WritePerByte');
+    this.meter.consume(GasCosts.writePerByte * (key.length + value.length), 'WritePerByte');
     this.parent.set(key, value);
   }
 
@@ -34,7 +34,7 @@ export class GasKVStore implements KVStore {
   async *iterate(range: KeyRange): AsyncGenerator<readonly [Uint8Array, Uint8Array]> {
     for await (const entry of this.parent.iterate(range)) {
       this.meter.consume(GasCosts.iterNextFlat, 'IterNextFlat');
-      this.meter.consume(GasCosts.readPerByte * BigInt(entry[0].length + entry[1].length), 'ReadPerByte');
+      this.meter.consume(GasCosts.readPerByte * (entry[0].length + entry[1].length), 'ReadPerByte');
       yield entry;
     }
   }
