@@ -32,6 +32,7 @@ import {
   nibbleOf,
   packNibbles,
   startsWith,
+  type Alloc,
   type EncodedChild,
   type Nibbles,
   type NodeRef,
@@ -122,6 +123,8 @@ export function applyBatch(
   emptyRoot: Uint8Array,
   changes: readonly PathChange[],
   hash: (data: Uint8Array) => Uint8Array,
+  /** Where the new nodes' bytes come from (a Slab's, say); fresh arrays by default. */
+  alloc: Alloc = (n) => new Uint8Array(n),
 ): BatchResult {
   const ops = [...changes].sort((a, b) => comparePaths(a.path, b.path));
   for (let i = 0; i < ops.length; i++) {
@@ -264,15 +267,15 @@ export function applyBatch(
     if (child instanceof Uint8Array) return child;
     if (Array.isArray(child)) return { inline: decodeRawMPTNode(child).serialize() };
     let serialised: Uint8Array;
-    if (child.kind === Kind.Leaf) serialised = encodeLeafNode(child.key, child.value);
-    else if (child.kind === Kind.Ext) serialised = encodeExtensionNode(child.key, encode(child.child, false));
+    if (child.kind === Kind.Leaf) serialised = encodeLeafNode(child.key, child.value, alloc);
+    else if (child.kind === Kind.Ext) serialised = encodeExtensionNode(child.key, encode(child.child, false), alloc);
     else {
       const items = new Array<EncodedChild | null>(16);
       for (let i = 0; i < 16; i++) {
         const c = child.children[i];
         items[i] = c === null || c === undefined ? null : encode(c, false);
       }
-      serialised = encodeBranchNode(items);
+      serialised = encodeBranchNode(items, alloc);
     }
     if (serialised.length >= 32 || isRoot) {
       const h = hash(serialised);

@@ -19,6 +19,17 @@ const latin1Slice = (Buffer.prototype as unknown as { latin1Slice?: Latin1Slice 
 export const latin1: (bytes: Uint8Array) => string =
   typeof latin1Slice === 'function' ? (bytes) => latin1Slice.call(bytes, 0, bytes.length) : (bytes) => asBuffer(bytes).toString('latin1');
 
+// Its inverse, latin1Write (what buf.write(s, at, n, 'latin1') calls), likewise, for writing ASCII
+// and latin1 strings (crypto's 'latin1' digests, say) natively into any Uint8Array.
+type Latin1Write = (this: Uint8Array, s: string, at: number, n: number) => number;
+const nativeLatin1Write = (Buffer.prototype as unknown as { latin1Write?: Latin1Write }).latin1Write;
+
+/** Writes the code units of `s` (each below 256) as bytes into `out` at `at`. */
+export function latin1Write(out: Uint8Array, s: string, at = 0): void {
+  if (typeof nativeLatin1Write === 'function') nativeLatin1Write.call(out, s, at, s.length);
+  else for (let i = 0; i < s.length; i++) out[at + i] = s.charCodeAt(i);
+}
+
 /** Key bytes -> latin1 string whose code-unit order equals the byte order. */
 export function toKeyString(bytes: Uint8Array): string {
   return latin1(bytes);

@@ -27,7 +27,8 @@ import { CacheLayer } from './cache-store.js';
 import { iteratePrefix } from './level-iterate.js';
 import { StagedNodeDB, nodeKey } from './node-db.js';
 import { buildProofOps } from './proof.js';
-import { EMPTY_TRIE_ROOT, decodeLeafValue, encodeLeafValue, openStateTrie, sha256 } from './trie.js';
+import { EMPTY_TRIE_ROOT, decodeLeafValue, encodeLeafValue, openStateTrie, sha256Latin1 } from './trie.js';
+import { Slab } from '../util/slab.js';
 import { applyBatch, type PathChange } from './batch-trie.js';
 import type { CommittedNodeReader } from './node-db.js';
 import type { CacheStore, KeyRange, KeyStringReader } from './types.js';
@@ -109,6 +110,10 @@ export class CommitStore implements KeyStringReader {
   #staged: Staged | undefined;
   #busy: 'stage' | 'commit' | undefined;
   #landing: Landing | undefined;
+  /** Bytes that live while a block is staged (paths, leaf values, hashes). */
+  readonly #scratch = new Slab();
+  /** The bytes of new trie nodes (kept by the node cache for a few blocks, then dropped in order). */
+  readonly #nodeSlab = new Slab();
   /** Why a commit's batch failed to land: the store refuses to go on (see the top of the file). */
   #writeFailed: Error | undefined;
   #closed = false;
@@ -274,10 +279,18 @@ export class CommitStore implements KeyStringReader {
     }
   }
 
-  /** All effective changes in one pass over the trie (see batch-trie.ts). */
+  /**
+   * All effective changes in one pass over the trie (see batch-trie.ts). Paths, leaf values and
+   * hashes live only while the block is staged: they are cut from one slab; the new nodes, which
+   * the node cache keeps for blocks after Commit, from another (util/slab.ts).
+   */
   #stageBatch(nodeDb: StagedNodeDB, effective: readonly StateChange[]): Uint8Array {
-    const changes: PathChange[] = effective.map(([key, value]) => ({ path: sha256(key), value: value === undefined ? null : encodeLeafValue(value) }));
-    const { root, puts, dels } = applyBatch(nodeDb, this.#root, EMPTY_TRIE_ROOT, changes, sha256);
+    const scratch = this.#scratch;
+    const scratchAlloc = (n: number): Uint8Array => scratch.alloc(n);
+    const hash = (data: Uint8Array): Uint8Array => scratch.fromLatin1(sha256Latin1(data));
+    const changes: PathChange[] = effective.map(([key, value]) => ({ path: hash(key), value: value === undefined ? null : encodeLeafValue(value, scratchAlloc) }));
+    const nodeSlab = this.#nodeSlab;
+    const { root, puts, dels } = applyBatch(nodeDb, this.#root, EMPTY_TRIE_ROOT, changes, hash, (n) => nodeSlab.alloc(n));
     // Deletions first: a node replaced and rebuilt identically ends up stored.
     for (const hash of dels) nodeDb.deleteNode(hash);
     for (const [hash, node] of puts) nodeDb.putNode(hash, node);

@@ -89,6 +89,10 @@ export function startsWith(bytes: Uint8Array, at: number, k: Nibbles): boolean {
 
 // ---- writing ----
 
+/** Where an encoder gets its output's bytes (zeroed): a fresh array unless the caller has a Slab. */
+export type Alloc = (n: number) => Uint8Array;
+const fresh: Alloc = (n) => new Uint8Array(n);
+
 const rlpHeaderLength = (len: number): number => (len <= 55 ? 1 : len < 0x100 ? 2 : len < 0x10000 ? 3 : len < 0x1000000 ? 4 : 5);
 
 function writeHeader(out: Uint8Array, at: number, len: number, short: number): number {
@@ -166,18 +170,18 @@ function writeChildItem(out: Uint8Array, at: number, c: EncodedChild): number {
   return at + c.inline.length;
 }
 
-export function encodeLeafNode(key: Nibbles, value: Uint8Array): Uint8Array {
+export function encodeLeafNode(key: Nibbles, value: Uint8Array, alloc: Alloc = fresh): Uint8Array {
   const payload = compactStringSize(key) + stringSize(value);
-  const out = new Uint8Array(rlpHeaderLength(payload) + payload);
+  const out = alloc(rlpHeaderLength(payload) + payload);
   let at = writeHeader(out, 0, payload, 0xc0);
   at = writeCompact(out, at, key, true);
   writeString(out, at, value);
   return out;
 }
 
-export function encodeExtensionNode(key: Nibbles, child: EncodedChild): Uint8Array {
+export function encodeExtensionNode(key: Nibbles, child: EncodedChild, alloc: Alloc = fresh): Uint8Array {
   const payload = compactStringSize(key) + childItemSize(child);
-  const out = new Uint8Array(rlpHeaderLength(payload) + payload);
+  const out = alloc(rlpHeaderLength(payload) + payload);
   let at = writeHeader(out, 0, payload, 0xc0);
   at = writeCompact(out, at, key, false);
   writeChildItem(out, at, child);
@@ -185,13 +189,13 @@ export function encodeExtensionNode(key: Nibbles, child: EncodedChild): Uint8Arr
 }
 
 /** A branch of 16 children (null for none) and an empty value. */
-export function encodeBranchNode(children: readonly (EncodedChild | null | undefined)[]): Uint8Array {
+export function encodeBranchNode(children: readonly (EncodedChild | null | undefined)[], alloc: Alloc = fresh): Uint8Array {
   let payload = 1; // the (empty) value
   for (let i = 0; i < 16; i++) {
     const c = children[i];
     payload += c === null || c === undefined ? 1 : childItemSize(c);
   }
-  const out = new Uint8Array(rlpHeaderLength(payload) + payload);
+  const out = alloc(rlpHeaderLength(payload) + payload);
   let at = writeHeader(out, 0, payload, 0xc0);
   for (let i = 0; i < 16; i++) {
     const c = children[i];

@@ -32,13 +32,26 @@ export const sha256: (data: Uint8Array) => Uint8Array =
     ? (data) => oneShot('sha256', data, 'buffer')
     : (data) => crypto.createHash('sha256').update(data).digest();
 
+type OneShotString = (algorithm: string, data: Uint8Array, outputEncoding: 'latin1') => string;
+const oneShotString = oneShot as OneShotString | undefined;
+
+/**
+ * SHA-256 as a latin1 string (one code unit per byte). A digest as a Buffer is a buffer of its own
+ * outside the heap, which cost more than the hashing itself (util/slab.ts); as a string it costs
+ * an ordinary small heap object, and a Slab turns it into bytes without one.
+ */
+export const sha256Latin1: (data: Uint8Array) => string =
+  oneShotString !== undefined
+    ? (data) => oneShotString('sha256', data, 'latin1')
+    : (data) => crypto.createHash('sha256').update(data).digest().toString('latin1');
+
 /** Root of the empty trie: sha256(RLP("")) = sha256(0x80). */
 export const EMPTY_TRIE_ROOT: Uint8Array = Uint8Array.from(sha256(Uint8Array.of(0x80)));
 
 const LEAF_VALUE_TAG = 0x00;
 
-export function encodeLeafValue(value: Uint8Array): Uint8Array {
-  const out = new Uint8Array(value.length + 1);
+export function encodeLeafValue(value: Uint8Array, alloc: (n: number) => Uint8Array = (n) => new Uint8Array(n)): Uint8Array {
+  const out = alloc(value.length + 1);
   out[0] = LEAF_VALUE_TAG;
   out.set(value, 1);
   return out;

@@ -4,6 +4,7 @@
 // message and copy everything again at finish(); these measure first and write once.
 import { Buffer } from 'node:buffer';
 import { utf8Write } from 'cosmjs-types/utf8';
+import { latin1Write } from '../store/bytes.js';
 
 /** Bytes of `n` (a non-negative safe integer) as a varint. */
 export function varintSize(n: number): number {
@@ -50,18 +51,6 @@ export function utf8Size(s: string): number {
   return Buffer.byteLength(s, 'utf8');
 }
 
-// Buffer's latin1Write (what buf.write(s, at, n, 'latin1') calls) also works on a plain
-// Uint8Array: for an ASCII string, the UTF-8 bytes, written natively (a JavaScript loop over the
-// code units took longer for strings of an address's length). Undocumented, so looked up once
-// with a fallback.
-type Latin1Write = (this: Uint8Array, s: string, at: number, n: number) => number;
-const latin1Write = (Buffer.prototype as unknown as { latin1Write?: Latin1Write }).latin1Write;
-
-function writeAscii(buf: Uint8Array, at: number, s: string, n: number): void {
-  if (typeof latin1Write === 'function') latin1Write.call(buf, s, at, n);
-  else for (let i = 0; i < n; i++) buf[at + i] = s.charCodeAt(i);
-}
-
 /** A length-delimited field holding `n` bytes: key, length, bytes. Keys here are all one byte. */
 export function delimitedSize(n: number): number {
   return 1 + varintSize(n) + n;
@@ -101,7 +90,9 @@ export class ProtoWriter {
 
   /** `s`, whose length `n` the caller measured with utf8Size, without key or length. */
   utf8(s: string, n: number): void {
-    if (n === s.length) writeAscii(this.buf, this.pos, s, n);
+    // ASCII (its UTF-8 is its latin1) is written natively: a JavaScript loop over the code units
+    // took longer for strings of an address's length.
+    if (n === s.length) latin1Write(this.buf, s, this.pos);
     else utf8Write(s, this.buf, this.pos);
     this.pos += n;
   }
