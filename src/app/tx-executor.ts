@@ -20,6 +20,7 @@ import { decodeTx, type DecodedTx, type MsgLookup } from '../tx/decode.js';
 import { GasKVStore } from '../tx/gas-kv-store.js';
 import { latin1 } from '../store/bytes.js';
 import { BoundedCache } from '../util/bounded-cache.js';
+import { Slab } from '../util/slab.js';
 import { InfiniteGasMeter, LimitedGasMeter, type GasMeter } from '../tx/gas.js';
 import type { BlockInfo, ExecMode, TxContext } from './module.js';
 import { failure, isChainError, type TxOutcome } from './tx-result.js';
@@ -55,6 +56,7 @@ export interface AheadOptions {
 
 export class TxExecutor {
   readonly #decoded = new BoundedCache<DecodedTx>(DECODE_CACHE_SIZE);
+  readonly #txBytes = new Slab();
   /**
    * Verifications started ahead (verifyAhead) and not yet settled, by decoded tx: a chunk to wait
    * for, or a function that settles the tx's signatures at once (a shared job).
@@ -162,8 +164,9 @@ export class TxExecutor {
     const known = this.#decoded.get(key);
     if (known !== undefined) return known;
     // Decode from a copy: the request's bytes may be a view into a larger socket buffer, which a
-    // cached entry must not keep alive.
-    const tx = decodeTx(bytes.slice(), this.lookup, this.ante.params);
+    // cached entry must not keep alive. The copies are cut from a slab (util/slab.ts): the cache
+    // drops its entries in the order they came.
+    const tx = decodeTx(this.#txBytes.copy(bytes), this.lookup, this.ante.params);
     this.#decoded.set(key, tx);
     return tx;
   }

@@ -6,7 +6,7 @@
 //   encodes an all-default message as zero bytes, so every value carries a one-byte version tag to
 //   keep empty values provable. verifyStateProof strips it; clients using their own MPT verifier
 //   must do the same.
-import * as crypto from 'node:crypto';
+import { sha256, sha256Latin1 } from '../util/sha256.js';
 import {
   BranchMPTNode,
   LeafMPTNode,
@@ -23,27 +23,7 @@ import { StagedCheckpointDB } from './trie-db.js';
 import type { CheckpointDB } from '@ethereumjs/mpt';
 import type { BatchDBOp, DB } from '@ethereumjs/util';
 
-type OneShotHash = (algorithm: string, data: Uint8Array, outputEncoding: 'buffer') => Buffer;
-// crypto.hash (Node >= 20.12) is about twice as fast as createHash for small inputs.
-const oneShot = (crypto as { hash?: OneShotHash }).hash;
-
-export const sha256: (data: Uint8Array) => Uint8Array =
-  oneShot !== undefined
-    ? (data) => oneShot('sha256', data, 'buffer')
-    : (data) => crypto.createHash('sha256').update(data).digest();
-
-type OneShotString = (algorithm: string, data: Uint8Array, outputEncoding: 'latin1') => string;
-const oneShotString = oneShot as OneShotString | undefined;
-
-/**
- * SHA-256 as a latin1 string (one code unit per byte). A digest as a Buffer is a buffer of its own
- * outside the heap, which cost more than the hashing itself (util/slab.ts); as a string it costs
- * an ordinary small heap object, and a Slab turns it into bytes without one.
- */
-export const sha256Latin1: (data: Uint8Array) => string =
-  oneShotString !== undefined
-    ? (data) => oneShotString('sha256', data, 'latin1')
-    : (data) => crypto.createHash('sha256').update(data).digest().toString('latin1');
+export { sha256, sha256Latin1 };
 
 /** Root of the empty trie: sha256(RLP("")) = sha256(0x80). */
 export const EMPTY_TRIE_ROOT: Uint8Array = Uint8Array.from(sha256(Uint8Array.of(0x80)));

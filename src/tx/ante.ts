@@ -2,8 +2,8 @@
 // for each signer its account, public key and sequence, then the fee policy, then the signatures
 // (as in the SDK, where fees are deducted before signatures are verified).
 // Writes (sequence, public key, fee) go through ctx.store, a per-tx cache layer.
-import { SignDoc } from 'cosmjs-types/cosmos/tx/v1beta1/tx';
-import { sha256 } from './hash.js';
+import { signDocDigest } from './sign-doc.js';
+import { Slab } from '../util/slab.js';
 import { latin1 } from '../store/bytes.js';
 import { BoundedCache } from '../util/bounded-cache.js';
 import type { TxContext } from '../app/module.js';
@@ -82,14 +82,14 @@ export function signaturesToVerify(state: KVReader, tx: DecodedTx, chainId: stri
     if (account === undefined || pubKey === undefined || !isValidPubKey(pubKey)) continue;
     if (currentSequenceOnly && signer.sequence !== account.sequence) continue;
     const context = verifiedContext(chainId, account.accountNumber, pubKey);
-    const digest = signDocDigest(tx, chainId, account.accountNumber);
+    const digest = signDocDigest(tx.bodyBytes, tx.authInfoBytes, chainId, account.accountNumber);
     const cacheKey = SignatureCache.key(digest, signer.signature, pubKey);
     if (deps.sigCache.has(cacheKey)) {
       rememberVerified(tx, i, context);
       continue;
     }
     if (deps.sigCache.isInvalid(cacheKey)) continue;
-    out.push({ tx, signer: i, context, cacheKey, signature: signer.signature, digest, pubKey });
+    out.push({ tx, signer: i, context, cacheKey, signature: signer.signature, digest: digests.fromLatin1(digest), pubKey });
   }
   return out;
 }
@@ -120,9 +120,8 @@ function addressOfKey(pubKey: Uint8Array): Uint8Array {
   return address;
 }
 
-export function signDocDigest(tx: DecodedTx, chainId: string, accountNumber: bigint): Uint8Array {
-  return sha256(SignDoc.encode({ bodyBytes: tx.bodyBytes, authInfoBytes: tx.authInfoBytes, chainId, accountNumber }).finish());
-}
+/** Digests as bytes, for the verifier (they live until their signature is checked). */
+const digests = new Slab();
 
 export function runAnte(ctx: TxContext, tx: DecodedTx, deps: AnteDeps): void {
   const timeout = tx.timeoutHeight;
@@ -182,11 +181,11 @@ export function runAnte(ctx: TxContext, tx: DecodedTx, deps: AnteDeps): void {
     if (simulate || recheck || pubKey === undefined) continue;
     const context = verifiedContext(ctx.block.chainId, account.accountNumber, pubKey);
     if (verifiedIn.get(tx)?.[i] === context) continue;
-    const digest = signDocDigest(tx, ctx.block.chainId, account.accountNumber);
+    const digest = signDocDigest(tx.bodyBytes, tx.authInfoBytes, ctx.block.chainId, account.accountNumber);
     const cacheKey = SignatureCache.key(digest, signer.signature, pubKey);
     if (!deps.sigCache.has(cacheKey)) {
       // Known invalid (found so by a verifier ahead of execution): no need to check again.
-      if (deps.sigCache.isInvalid(cacheKey) || !verifySecp256k1(signer.signature, digest, pubKey)) {
+      if (deps.sigCache.isInvalid(cacheKey) || !verifySecp256k1(signer.signature, digests.fromLatin1(digest), pubKey)) {
         throw ErrUnauthorized(
           `signature verification failed; please verify account number (${account.accountNumber}), sequence (${account.sequence}) and chain-id (${ctx.block.chainId})`,
         );

@@ -20,13 +20,14 @@ export class SignatureCache {
     this.invalid = new BoundedCache(Math.max(1, capacity >> 4));
   }
 
-  static key(digest: Uint8Array, sig: Uint8Array, pubkey: Uint8Array): string {
-    const all = new Uint8Array(digest.length + sig.length + pubkey.length);
-    all.set(digest, 0);
-    all.set(sig, digest.length);
-    all.set(pubkey, digest.length + sig.length);
-    // The bytes themselves (129 of them) as a latin1 string: exact, and cheaper than a digest.
-    return latin1(all);
+  /**
+   * The key of a signature over a sign doc whose SHA-256 is `digest` (a latin1 string, see
+   * sign-doc.ts): the bytes of digest, signature and key (129 for a 64-byte signature) as one latin1
+   * string, exact and cheaper than a digest of them. A digest always has 32 code units and a key 33
+   * (decodeTx and the accounts hold compressed keys only), so the parts cannot shift into each other.
+   */
+  static key(digest: string, sig: Uint8Array, pubkey: Uint8Array): string {
+    return digest + latin1(sig) + latin1(pubkey);
   }
 
   has(key: string): boolean {

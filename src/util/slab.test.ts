@@ -1,6 +1,6 @@
 import { createHash, randomBytes } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
-import { sha256, sha256Latin1 } from '../store/trie.js';
+import { sha256, sha256Latin1 } from './sha256.js';
 import { Slab } from './slab.js';
 
 describe('Slab', () => {
