@@ -21,11 +21,11 @@ import { ClassicLevel } from 'classic-level';
 import type { ProofOps } from 'cosmjs-types/tendermint/crypto/proof';
 import type { Logger } from '../util/logger.js';
 import { BoundedCache } from '../util/bounded-cache.js';
-import { bytesEqual, compareBytes, concat, readUint64BE, toHex, uint64BE } from '../util/bytes.js';
-import { copyBytes, toKeyString } from './bytes.js';
+import { bytesEqual, compareBytes, readUint64BE, toHex, uint64BE } from '../util/bytes.js';
+import { copyBytes, latin1Write, toKeyString } from './bytes.js';
 import { CacheLayer } from './cache-store.js';
 import { iteratePrefix } from './level-iterate.js';
-import { StagedNodeDB, nodeKey } from './node-db.js';
+import { StagedNodeDB } from './node-db.js';
 import { buildProofOps } from './proof.js';
 import { EMPTY_TRIE_ROOT, decodeLeafValue, encodeLeafValue, openStateTrie, sha256Latin1 } from './trie.js';
 import { Slab } from '../util/slab.js';
@@ -89,8 +89,30 @@ interface Staged {
   readonly root: Uint8Array;
 }
 
-/** The database key of the trie node with this id (see node-db.ts). */
-const trieNodeKey = (id: string): Uint8Array => nodeKey(TRIE_PREFIX, id);
+// Keys handed to LevelDB, and small values, are made in (or copied into) a slab's memory, outside
+// the heap. V8 keeps a Uint8Array of up to 64 bytes inside the heap, and the first time native code
+// asks for its bytes (classic-level's put, get and del do) it moves them out: a malloc and a copy
+// for every key of every write, which a slab's view does not need (util/slab.ts).
+const SMALL_IN_HEAP = 64;
+
+/** The database key of a flat-state key, outside the heap. */
+function stateDbKey(slab: Slab, key: Uint8Array): Uint8Array {
+  const out = slab.alloc(STATE_PREFIX.length + key.length);
+  out.set(STATE_PREFIX, 0);
+  out.set(key, STATE_PREFIX.length);
+  return out;
+}
+
+/** The database key of the trie node with this id (the latin1 string of its hash, see node-db.ts), outside the heap. */
+function trieNodeKey(slab: Slab, id: string): Uint8Array {
+  const out = slab.alloc(TRIE_PREFIX.length + id.length);
+  out.set(TRIE_PREFIX, 0);
+  latin1Write(out, id, TRIE_PREFIX.length);
+  return out;
+}
+
+/** `value` as LevelDB's put takes it without moving it out of the heap first. */
+const outOfHeap = (slab: Slab, value: Uint8Array): Uint8Array => (value.length <= SMALL_IN_HEAP ? slab.copy(value) : value);
 
 function checkKey(key: unknown, what: string): asserts key is Uint8Array {
   if (!(key instanceof Uint8Array)) throw new TypeError(`CommitStore.${what}: key must be a Uint8Array`);
@@ -114,6 +136,8 @@ export class CommitStore implements KeyStringReader {
   readonly #scratch = new Slab();
   /** The bytes of new trie nodes (kept by the node cache for a few blocks, then dropped in order). */
   readonly #nodeSlab = new Slab();
+  /** Database keys and small values on their way to LevelDB (dead once handed over). */
+  readonly #dbKeys = new Slab();
   /** Why a commit's batch failed to land: the store refuses to go on (see the top of the file). */
   #writeFailed: Error | undefined;
   #closed = false;
@@ -139,7 +163,7 @@ export class CommitStore implements KeyStringReader {
       if (cached !== undefined) return cached;
       const landing = this.#landing;
       if (landing !== undefined && landing.nodes.has(id)) return landing.nodes.get(id);
-      const node = this.#db.getSync(trieNodeKey(id));
+      const node = this.#db.getSync(trieNodeKey(this.#dbKeys, id));
       if (node !== undefined) this.#nodes.set(id, node);
       return node;
     };
@@ -217,7 +241,7 @@ export class CommitStore implements KeyStringReader {
     if (cached !== undefined) return cached ?? undefined;
     const landing = this.#landing?.values.get(s);
     if (landing !== undefined) return landing ?? undefined;
-    const value = this.#db.getSync(concat(STATE_PREFIX, key));
+    const value = this.#db.getSync(stateDbKey(this.#dbKeys, key));
     this.#values.set(s, value ?? null);
     return value;
   }
@@ -340,15 +364,16 @@ export class CommitStore implements KeyStringReader {
 
   #handOver(staged: Staged): void {
     const batch = this.#db.batch();
+    const keys = this.#dbKeys;
     const values = new Map<string, Uint8Array | null>();
     for (const [key, value] of staged.changes) {
-      if (value === undefined) batch.del(concat(STATE_PREFIX, key));
-      else batch.put(concat(STATE_PREFIX, key), value);
+      if (value === undefined) batch.del(stateDbKey(keys, key));
+      else batch.put(stateDbKey(keys, key), outOfHeap(keys, value));
       values.set(toKeyString(key), value ?? null);
     }
     for (const [id, node] of staged.nodes) {
-      if (node === undefined) batch.del(trieNodeKey(id));
-      else batch.put(trieNodeKey(id), node);
+      if (node === undefined) batch.del(trieNodeKey(keys, id));
+      else batch.put(trieNodeKey(keys, id), outOfHeap(keys, node));
     }
     batch.put(META_HEIGHT, uint64BE(staged.height));
     batch.put(META_APP_HASH, staged.root);
@@ -402,7 +427,7 @@ export class CommitStore implements KeyStringReader {
       const nodes = this.#nodes;
       const db = this.#db;
       // Trie nodes are content-addressed, so the shared node cache is valid at any root.
-      const reader: CommittedNodeReader = (id) => nodes.get(id) ?? db.getSync(trieNodeKey(id), { snapshot });
+      const reader: CommittedNodeReader = (id) => nodes.get(id) ?? db.getSync(trieNodeKey(this.#dbKeys, id), { snapshot });
       const trie = openStateTrie(new StagedNodeDB(reader, { readOnly: true }), root);
       const { nodes: proofNodes, leaf } = await trie.proofOf(key);
       const value = leaf === null ? undefined : copyBytes(decodeLeafValue(leaf));

@@ -27,14 +27,6 @@ export const nodeId = (hash: Uint8Array): string => latin1(hash);
 /** The id of the node whose hash is given in hex (the library's key strings). */
 const nodeIdOfHex = (hex: string): string => Buffer.from(hex, 'hex').toString('latin1');
 
-/** `prefix` followed by the hash a node id stands for: the node's database key. */
-export function nodeKey(prefix: Uint8Array, id: string): Uint8Array {
-  const key = new Uint8Array(prefix.length + id.length);
-  key.set(prefix, 0);
-  for (let i = 0, at = prefix.length; i < id.length; i++, at++) key[at] = id.charCodeAt(i);
-  return key;
-}
-
 function nodeBytes(value: string | Uint8Array): Uint8Array {
   if (typeof value === 'string') {
     throw new TypeError('trie node DB: expected bytes (the trie must be created with ValueEncoding.Bytes)');

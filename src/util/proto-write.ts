@@ -90,10 +90,17 @@ export class ProtoWriter {
 
   /** `s`, whose length `n` the caller measured with utf8Size, without key or length. */
   utf8(s: string, n: number): void {
-    // ASCII (its UTF-8 is its latin1) is written natively: a JavaScript loop over the code units
-    // took longer for strings of an address's length.
-    if (n === s.length) latin1Write(this.buf, s, this.pos);
-    else utf8Write(s, this.buf, this.pos);
+    if (n === s.length) {
+      // ASCII (its UTF-8 is its latin1) is written natively into a buffer outside the heap: a
+      // JavaScript loop over the code units took longer for strings of an address's length. V8
+      // keeps arrays of up to 64 bytes inside the heap, and native code writing into one first
+      // moves it out (a malloc and a copy): there the loop is cheaper.
+      const buf = this.buf;
+      if (buf.length > 64) latin1Write(buf, s, this.pos);
+      else for (let i = 0, at = this.pos; i < n; i++) buf[at + i] = s.charCodeAt(i);
+    } else {
+      utf8Write(s, this.buf, this.pos);
+    }
     this.pos += n;
   }
 
