@@ -9,11 +9,20 @@
 // with itself: one round of a small pipeline run gave ratios of 0.93 and 1.13 for identical code,
 // so use several rounds, and believe a change when its pair ratios stay on one side of 1.
 //
-// Run: node --import tsx bench/ab.ts --base REV [--head REV] [--rounds 4] [--keys a.b,c] [-- SCRIPT ARGS...]
+// With --together each round runs the two sides at the same time instead: whatever the machine
+// does in that minute, it does to both. They then share the two cores, so their wall-clock
+// figures say little; compare the CPU of the thread that executes (the pipeline bench's
+// mainThreadUsPerTx.*). A revision compared with itself this way, four rounds, gave per-pair
+// ratios of 0.91-1.05 for those, where the all-threads perCpuSecond.* figures spread 0.90-1.23 (the
+// signature workers and the collector's helpers get the cores unevenly) and wall-clock figures in
+// rotation 10-15 % (bench/PROFILE.md, twelfth round).
+//
+// Run: node --import tsx bench/ab.ts --base REV [--head REV] [--rounds 4] [--keys a.b,c] [--together] [-- SCRIPT ARGS...]
 //   --base REV    the revision to compare against (a git worktree of it is made and removed)
 //   --head REV    the other side (default: this working tree, uncommitted changes included)
 //   --rounds N    ABBA rounds, so 2N runs a side (default 3)
 //   --keys LIST   dot paths of the numbers to compare in the script's JSON output
+//   --together    run the two sides at the same time in each round (see above), not in rotation
 //   --build       compile each side first (npm run build's tsc): needed for bench/throughput.ts,
 //                 whose nodes run the compiled app. Give that script an --out outside the trees, e.g.
 //                 --build --keys ours.phases.paced.rate.committedTxPerSec -- bench/throughput.ts
@@ -21,7 +30,7 @@
 //   SCRIPT ARGS   the bench script and its arguments (default: bench/pipeline.ts --accounts 4000),
 //                 run with the app's V8 flags; it must print one JSON object on stdout.
 // Figures only, no assertions.
-import { spawnSync } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, rmSync, symlinkSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
@@ -32,13 +41,24 @@ import { median } from './lib/stats.js';
 
 const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..');
 const { values: args, positionals } = parseArgs({
-  options: { base: { type: 'string' }, head: { type: 'string' }, rounds: { type: 'string' }, keys: { type: 'string' }, build: { type: 'boolean' } },
+  options: {
+    base: { type: 'string' },
+    head: { type: 'string' },
+    rounds: { type: 'string' },
+    keys: { type: 'string' },
+    build: { type: 'boolean' },
+    together: { type: 'boolean' },
+  },
   allowPositionals: true,
 });
-if (args.base === undefined) throw new Error('usage: bench/ab.ts --base REV [--head REV] [--rounds N] [--keys a.b,c] [--build] [-- SCRIPT ARGS...]');
+if (args.base === undefined) throw new Error('usage: bench/ab.ts --base REV [--head REV] [--rounds N] [--keys a.b,c] [--build] [--together] [-- SCRIPT ARGS...]');
+const TOGETHER = args.together === true;
 const ROUNDS = Number(args.rounds ?? 3);
 const SCRIPT = positionals.length > 0 ? positionals : ['bench/pipeline.ts', '--accounts', '4000'];
-const KEYS = (args.keys ?? 'perCpuSecond.checkTx,perCpuSecond.finalizeBlock,perCpuSecond.commit,perCpuSecond.pipeline,perCpuSecond.replay,pipelineTxPerSec,replayTxPerSec').split(',');
+const KEYS = (
+  args.keys ??
+  'perCpuSecond.checkTx,perCpuSecond.finalizeBlock,perCpuSecond.commit,perCpuSecond.pipeline,perCpuSecond.replay,mainThreadUsPerTx.checkTx,mainThreadUsPerTx.finalizeBlock,mainThreadUsPerTx.commit,mainThreadUsPerTx.replay,pipelineTxPerSec,replayTxPerSec'
+).split(',');
 
 const git = (cwd: string, ...a: string[]): string => {
   const r = spawnSync('git', a, { cwd, encoding: 'utf8' });
@@ -76,11 +96,31 @@ function pick(obj: unknown, path: string): number {
   return typeof cur === 'number' ? cur : Number.NaN;
 }
 
+function figuresOf(stdout: string): number[] {
+  const out: unknown = JSON.parse(stdout.slice(stdout.indexOf('{')));
+  return KEYS.map((k) => pick(out, k));
+}
+
 function runOnce(dir: string): number[] {
   const r = spawnSync(process.execPath, [...APP_NODE_FLAGS, '--import', 'tsx', ...SCRIPT], { cwd: dir, encoding: 'utf8', maxBuffer: 256 * 2 ** 20 });
   if (r.status !== 0) throw new Error(`${SCRIPT.join(' ')} failed in ${dir}:\n${r.stderr.slice(-2000)}`);
-  const out: unknown = JSON.parse(r.stdout.slice(r.stdout.indexOf('{')));
-  return KEYS.map((k) => pick(out, k));
+  return figuresOf(r.stdout);
+}
+
+/** runOnce, without waiting: for the two sides of a --together round. */
+function runAsync(dir: string): Promise<number[]> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, [...APP_NODE_FLAGS, '--import', 'tsx', ...SCRIPT], { cwd: dir, stdio: ['ignore', 'pipe', 'pipe'] });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.setEncoding('utf8').on('data', (d: string) => (stdout += d));
+    child.stderr.setEncoding('utf8').on('data', (d: string) => (stderr = (stderr + d).slice(-2000)));
+    child.on('error', reject);
+    child.on('close', (code) => {
+      if (code !== 0) reject(new Error(`${SCRIPT.join(' ')} failed in ${dir}:\n${stderr}`));
+      else resolve(figuresOf(stdout));
+    });
+  });
 }
 
 const base = worktree(args.base);
@@ -95,6 +135,17 @@ try {
   // The first run after a pause is slower than the rest: one run is made first and discarded.
   runOnce(sides.head);
   for (let round = 0; round < ROUNDS; round++) {
+    if (TOGETHER) {
+      // Both settle before anything is thrown: the worktrees are removed only once neither runs.
+      const [bs, hs] = await Promise.allSettled([runAsync(sides.base), runAsync(sides.head)]);
+      if (bs?.status !== 'fulfilled') throw bs?.reason;
+      if (hs?.status !== 'fulfilled') throw hs?.reason;
+      const [b, h] = [bs.value, hs.value];
+      runs.base.push(b);
+      runs.head.push(h);
+      process.stderr.write(`[ab] round ${round + 1}/${ROUNDS} together: base ${b.join(' ')} | head ${h.join(' ')}\n`);
+      continue;
+    }
     for (const side of ['base', 'head', 'head', 'base'] as const) {
       const figures = runOnce(sides[side]);
       runs[side].push(figures);
@@ -106,7 +157,7 @@ try {
   head?.remove();
 }
 
-// Pairs in run order: (base, head), (head, base) in each round.
+// Pairs in run order: (base, head), (head, base) in each round; with --together, the two runs of each round.
 const summary = KEYS.map((key, k) => {
   const b = runs.base.map((r) => r[k] as number);
   const h = runs.head.map((r) => r[k] as number);
@@ -120,11 +171,13 @@ const summary = KEYS.map((key, k) => {
   };
 });
 const lines = [
-  `A/B: ${SCRIPT.join(' ')}; base ${label.base}, head ${label.head}; ${ROUNDS} ABBA rounds (${2 * ROUNDS} runs a side)`,
+  TOGETHER
+    ? `A/B: ${SCRIPT.join(' ')}; base ${label.base}, head ${label.head}; ${ROUNDS} rounds, the two sides at the same time`
+    : `A/B: ${SCRIPT.join(' ')}; base ${label.base}, head ${label.head}; ${ROUNDS} ABBA rounds (${2 * ROUNDS} runs a side)`,
   '',
   '| figure | base median | head median | head / base | per-pair range |',
   '| --- | ---: | ---: | ---: | ---: |',
   ...summary.map((s) => `| ${s.key} | ${s.base.median} | ${s.head.median} | ${s.ratioOfMedians} | ${s.pairRatioRange.join(' - ')} |`),
 ];
 process.stderr.write(lines.join('\n') + '\n');
-process.stdout.write(JSON.stringify({ bench: 'ab', script: SCRIPT, base: label.base, head: label.head, rounds: ROUNDS, summary }, null, 2) + '\n');
+process.stdout.write(JSON.stringify({ bench: 'ab', script: SCRIPT, base: label.base, head: label.head, rounds: ROUNDS, together: TOGETHER, summary }, null, 2) + '\n');

@@ -26,6 +26,7 @@ import { addressFromPubKey, toAddress } from '../src/modules/auth/address.js';
 import { CommitStore } from '../src/store/commit-store.js';
 import { secp256k1IsNative } from '../src/tx/secp256k1.js';
 import { silentLogger } from '../src/util/logger.js';
+import { cpuSeconds } from './lib/procstat.js';
 
 const { values } = parseArgs({ options: { txs: { type: 'string' }, accounts: { type: 'string' }, block: { type: 'string' }, 'no-ahead': { type: 'boolean' } } });
 const TXS = Number(values.txs ?? 20_000);
@@ -110,6 +111,9 @@ const cpuMs = (from: NodeJS.CpuUsage): number => {
   return (d.user + d.system) / 1000;
 };
 
+/** CPU seconds of this process's main thread so far (Linux; NaN elsewhere). */
+const mainThreadSeconds = (): number => cpuSeconds(process.pid, process.pid) ?? Number.NaN;
+
 async function main(): Promise<void> {
   const keys = Array.from({ length: ACCOUNTS }, (_, i) => keyOf(i));
   const a = await freshApp(keys);
@@ -139,6 +143,8 @@ async function main(): Promise<void> {
   let finalizeCpu = 0;
   let commitCpu = 0;
   let replayCpu = 0;
+  /** Main-thread CPU seconds per phase (the thread that executes; workers and the collector's helpers not counted). */
+  const mainThread = { checkTx: 0, finalizeBlock: 0, commit: 0, recheck: 0, replay: 0 };
   let pipelineMs = 0;
   let failed = 0;
   let mismatch = 0;
@@ -147,6 +153,7 @@ async function main(): Promise<void> {
   const checkAll = async (block: readonly Uint8Array[]): Promise<number> => {
     const t = performance.now();
     const c = process.cpuUsage();
+    const m = mainThreadSeconds();
     // As the ABCI connection does with a burst of queued CheckTx requests (the same window rule).
     let aheadEnd = 0;
     for (const [i, tx] of block.entries()) {
@@ -159,6 +166,7 @@ async function main(): Promise<void> {
       if (r.code !== 0) failed++;
     }
     checkCpu += cpuMs(c);
+    mainThread.checkTx += mainThreadSeconds() - m;
     const ms = performance.now() - t;
     checkRates.push(block.length / (ms / 1000));
     return ms;
@@ -172,15 +180,19 @@ async function main(): Promise<void> {
     const nextCheckMs = next.length > 0 ? await checkAll(next) : 0;
     t0 = performance.now();
     let c0 = process.cpuUsage();
+    let m0 = mainThreadSeconds();
     const res = await app.finalizeBlock(RequestFinalizeBlock.fromPartial({ height, txs: block, time }));
     finalizeCpu += cpuMs(c0);
+    mainThread.finalizeBlock += mainThreadSeconds() - m0;
     failed += res.txResults.filter((r) => r.code !== 0).length;
     const finalizeMs = performance.now() - t0;
     finalizeRates.push(block.length / (finalizeMs / 1000));
     t0 = performance.now();
     c0 = process.cpuUsage();
+    m0 = mainThreadSeconds();
     await app.commit();
     commitCpu += cpuMs(c0);
+    mainThread.commit += mainThreadSeconds() - m0;
     const cMs = performance.now() - t0;
     commitMs.push(cMs);
     pipelineMs += checkMs + finalizeMs + cMs;
@@ -189,11 +201,13 @@ async function main(): Promise<void> {
     if (next.length > 0) {
       t0 = performance.now();
       c0 = process.cpuUsage();
+      m0 = mainThreadSeconds();
       for (const tx of next) {
         const r = await app.checkTx(RequestCheckTx.fromPartial({ tx, type: CheckTxType.RECHECK }));
         if (r.code !== 0) failed++;
       }
       recheckCpu += cpuMs(c0);
+      mainThread.recheck += mainThreadSeconds() - m0;
       const ms = performance.now() - t0;
       recheckMs += ms;
       recheckRates.push(next.length / (ms / 1000));
@@ -202,9 +216,11 @@ async function main(): Promise<void> {
     // Node B, replaying the same block unseen (no CheckTx: decode, verify, execute, commit).
     t0 = performance.now();
     c0 = process.cpuUsage();
+    m0 = mainThreadSeconds();
     const replay = await b.app.finalizeBlock(RequestFinalizeBlock.fromPartial({ height, txs: block, time }));
     await b.app.commit();
     replayCpu += cpuMs(c0);
+    mainThread.replay += mainThreadSeconds() - m0;
     replayRates.push(block.length / ((performance.now() - t0) / 1000));
     if (Buffer.compare(Buffer.from(replay.appHash), Buffer.from(res.appHash)) !== 0) mismatch++;
     height++;
@@ -215,6 +231,7 @@ async function main(): Promise<void> {
   rmSync(b.dir, { recursive: true, force: true });
 
   const perCpuSec = (ms: number): number => Math.round(TXS / (ms / 1000));
+  const perTxUs = (seconds: number, txs: number): number => Math.round((seconds * 1e6) / txs);
   const out = {
     bench: 'pipeline',
     node: process.version,
@@ -240,6 +257,14 @@ async function main(): Promise<void> {
       pipeline: perCpuSec(checkCpu + finalizeCpu + commitCpu),
       recheck: Math.round((TXS - BLOCK) / (recheckCpu / 1000)),
       replay: perCpuSec(replayCpu),
+    },
+    mainThreadUsPerTx: {
+      note: 'CPU of the main thread alone per tx, from /proc at 10 ms resolution: what bench/ab.ts --together compares best (the signature workers and the collector\'s helpers share the cores unevenly)',
+      checkTx: perTxUs(mainThread.checkTx, TXS),
+      finalizeBlock: perTxUs(mainThread.finalizeBlock, TXS),
+      commit: perTxUs(mainThread.commit, TXS),
+      recheck: perTxUs(mainThread.recheck, TXS - BLOCK),
+      replay: perTxUs(mainThread.replay, TXS),
     },
     rssGrowthMiB: Math.round((process.memoryUsage().rss - rss0) / 2 ** 20),
   };
