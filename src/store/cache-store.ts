@@ -24,12 +24,10 @@
 import { compareBytes } from '../util/bytes.js';
 import { fromKeyString, takeOrCopy, toKeyString } from './bytes.js';
 import { checkRange, withoutLimit } from './range.js';
-import type { CacheStore, KeyRange, KeyStringReader, KVReader, KVStore } from './types.js';
+import type { CacheStore, KeyChange, KeyRange, KeyStringReader, KVReader, KVStore } from './types.js';
 
 /** A buffered value: bytes, or null for a key deleted in this layer (a tombstone). */
 type Buffered = Uint8Array | null;
-
-type Change = readonly [Uint8Array, Uint8Array | undefined];
 
 function isKeyStringReader(store: KVReader | KVStore): store is KeyStringReader {
   return typeof (store as Partial<KeyStringReader>).getByKeyString === 'function';
@@ -127,9 +125,9 @@ export class CacheLayer implements CacheStore {
     this.#unsorted = [];
   }
 
-  changes(): ReadonlyArray<Change> {
+  changes(): ReadonlyArray<KeyChange> {
     const entries = this.#entries;
-    return this.#sortedKeys().map((s): Change => [fromKeyString(s), entries.get(s) ?? undefined]);
+    return this.#sortedKeys().map((s): KeyChange => [fromKeyString(s), entries.get(s) ?? undefined, s]);
   }
 
   async *iterate(range: KeyRange): AsyncGenerator<readonly [Uint8Array, Uint8Array]> {

@@ -31,7 +31,7 @@ import { EMPTY_TRIE_ROOT, decodeLeafValue, encodeLeafValue, openStateTrie, sha25
 import { Slab } from '../util/slab.js';
 import { applyBatch, type PathChange } from './batch-trie.js';
 import type { CommittedNodeReader } from './node-db.js';
-import type { CacheStore, KeyRange, KeyStringReader } from './types.js';
+import type { CacheStore, KeyChange, KeyRange, KeyStringReader } from './types.js';
 
 const STATE_PREFIX = Uint8Array.from(Buffer.from('s/'));
 const TRIE_PREFIX = Uint8Array.from(Buffer.from('t/'));
@@ -39,7 +39,7 @@ const META_HEIGHT = Uint8Array.from(Buffer.from('m/height'));
 const META_APP_HASH = Uint8Array.from(Buffer.from('m/apphash'));
 const META_ROOT = Uint8Array.from(Buffer.from('m/root'));
 
-export type StateChange = readonly [Uint8Array, Uint8Array | undefined];
+export type StateChange = KeyChange;
 
 export interface CommitStoreOptions {
   readonly logger?: Logger;
@@ -289,8 +289,8 @@ export class CommitStore implements KeyStringReader {
       const nodeDb = new StagedNodeDB(this.#readNode);
       const effective: StateChange[] = [];
       for (const change of changes) {
-        const [key, value] = change;
-        const current = this.get(key);
+        const [key, value, keyString] = change;
+        const current = this.getByKeyString(keyString ?? toKeyString(key), key);
         if (value === undefined ? current === undefined : current !== undefined && bytesEqual(current, value)) continue;
         effective.push(change);
       }
@@ -366,10 +366,10 @@ export class CommitStore implements KeyStringReader {
     const batch = this.#db.batch();
     const keys = this.#dbKeys;
     const values = new Map<string, Uint8Array | null>();
-    for (const [key, value] of staged.changes) {
+    for (const [key, value, keyString] of staged.changes) {
       if (value === undefined) batch.del(stateDbKey(keys, key));
       else batch.put(stateDbKey(keys, key), outOfHeap(keys, value));
-      values.set(toKeyString(key), value ?? null);
+      values.set(keyString ?? toKeyString(key), value ?? null);
     }
     for (const [id, node] of staged.nodes) {
       if (node === undefined) batch.del(trieNodeKey(keys, id));

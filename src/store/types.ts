@@ -38,5 +38,12 @@ export interface CacheStore extends KVStore {
   /** Pushes this layer's writes into its parent, in key order, and clears the layer. */
   write(): void;
   /** This layer's pending writes in key order; `undefined` value means a deletion. */
-  changes(): ReadonlyArray<readonly [Uint8Array, Uint8Array | undefined]>;
+  changes(): ReadonlyArray<KeyChange>;
 }
+
+/**
+ * A pending write: key, value (`undefined` for a deletion), and the key's latin1 string
+ * (store/bytes.ts) where its producer holds keys that way (a cache layer does), so that the
+ * committed store need not make it again.
+ */
+export type KeyChange = readonly [key: Uint8Array, value: Uint8Array | undefined, keyString?: string];
