@@ -34,6 +34,7 @@ import {
   startsWith,
   type Alloc,
   type EncodedChild,
+  type HashAt,
   type Nibbles,
   type NodeRef,
 } from './trie-node-codec.js';
@@ -76,8 +77,10 @@ interface Ext {
 }
 interface Branch {
   readonly kind: Kind.Branch;
-  /** Owned by this update: changed in place. */
-  readonly children: (Child | null)[];
+  /** Owned by this update: changed in place. A number is a child still held by hash in `src` (see HashAt). */
+  readonly children: (Child | HashAt | null)[];
+  /** The stored bytes this branch was read from, if any. */
+  readonly src?: Uint8Array;
 }
 type Work = Leaf | Ext | Branch;
 type Child = Work | NodeRef;
@@ -101,7 +104,16 @@ function workOfStored(bytes: Uint8Array): Work {
   const node = decodeNode(bytes);
   if (node.kind === 'leaf') return { kind: Kind.Leaf, key: node.key, value: node.value };
   if (node.kind === 'ext') return { kind: Kind.Ext, key: node.key, child: node.child };
-  return { kind: Kind.Branch, children: node.children };
+  return { kind: Kind.Branch, children: node.children, src: node.src };
+}
+
+/** Child n of a branch as a Child (a view of its hash if it is still held by offset). */
+function childOf(branch: Branch, n: number): Child | null {
+  const c = branch.children[n];
+  if (c === undefined || c === null) return null;
+  if (typeof c !== 'number') return c;
+  if (branch.src === undefined) throw new Error('trie batch: a child by offset in a branch without stored bytes');
+  return branch.src.subarray(c, c + 32);
 }
 
 /** An inline node (under 32 bytes, in practice never with 32-byte paths), through the library's classes. */
@@ -202,7 +214,7 @@ export function applyBatch(
     }
     if (count === 0) return null;
     if (count > 1) return branch;
-    return prefixed(SINGLE_NIBBLE[only] as Nibbles, branch.children[only] as Child);
+    return prefixed(SINGLE_NIBBLE[only] as Nibbles, childOf(branch, only) as Child);
   };
 
   /** A leaf at depth d meeting the changes ops[lo, hi), whose paths all lead to it. */
@@ -256,7 +268,7 @@ export function applyBatch(
       const n = nibbleAt((ops[start] as PathChange).path, d);
       let end = start + 1;
       while (end < hi && nibbleAt((ops[end] as PathChange).path, d) === n) end++;
-      children[n] = update(children[n] ?? null, d + 1, start, end);
+      children[n] = update(childOf(node, n), d + 1, start, end);
       start = end;
     }
     return normalise(node);
@@ -270,12 +282,12 @@ export function applyBatch(
     if (child.kind === Kind.Leaf) serialised = encodeLeafNode(child.key, child.value, alloc);
     else if (child.kind === Kind.Ext) serialised = encodeExtensionNode(child.key, encode(child.child, false), alloc);
     else {
-      const items = new Array<EncodedChild | null>(16);
+      const items = new Array<EncodedChild | HashAt | null>(16);
       for (let i = 0; i < 16; i++) {
         const c = child.children[i];
-        items[i] = c === null || c === undefined ? null : encode(c, false);
+        items[i] = c === null || c === undefined ? null : typeof c === 'number' ? c : encode(c, false);
       }
-      serialised = encodeBranchNode(items, alloc);
+      serialised = encodeBranchNode(items, alloc, child.src);
     }
     if (serialised.length >= 32 || isRoot) {
       const h = hash(serialised);

@@ -2,6 +2,7 @@ import { BranchMPTNode, ExtensionMPTNode, LeafMPTNode, decodeMPTNode } from '@et
 import type { NodeReferenceOrRawMPTNode } from '@ethereumjs/mpt';
 import { describe, expect, it } from 'vitest';
 import {
+  branchChild,
   compactKey,
   concatNibbles,
   decodeNode,
@@ -123,7 +124,26 @@ describe('node decoding', () => {
       }
       const b = decodeNode(branch.serialize());
       if (b.kind !== 'branch') throw new Error('expected a branch');
-      expect(b.children.map((c) => (c === null ? null : hex(c as Uint8Array)))).toEqual(expected);
+      // Children held by hash come as offsets into the branch's bytes; branchChild makes the view.
+      expect(b.children.map((c) => (c === null ? null : typeof c))).toEqual(expected.map((e) => (e === null ? null : 'number')));
+      expect(Array.from({ length: 16 }, (_, i) => branchChild(b, i)).map((c) => (c === null ? null : hex(c as Uint8Array)))).toEqual(expected);
+    }
+  });
+
+  it('writes a decoded branch back byte for byte from the offsets of its children, one child changed or not', () => {
+    for (let round = 0; round < 50; round++) {
+      const branch = new BranchMPTNode();
+      for (let i = 0; i < 16; i++) if (rnd(3) !== 0) branch.setBranch(i, bytes(32));
+      const stored = branch.serialize();
+      const b = decodeNode(stored);
+      if (b.kind !== 'branch') throw new Error('expected a branch');
+      expect(hex(encodeBranchNode(b.children as (Uint8Array | number | null)[], undefined, b.src))).toBe(hex(stored));
+      const changed = bytes(32);
+      const slot = rnd(16);
+      branch.setBranch(slot, changed);
+      const children = [...b.children] as (Uint8Array | number | null)[];
+      children[slot] = changed;
+      expect(hex(encodeBranchNode(children, undefined, b.src))).toBe(hex(branch.serialize()));
     }
   });
 

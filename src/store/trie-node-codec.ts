@@ -23,10 +23,25 @@ export type NodeRef = Uint8Array | Uint8Array[];
 /** A child as it is written into its parent: its 32-byte hash, or its own serialisation when under 32 bytes. */
 export type EncodedChild = Uint8Array | { readonly inline: Uint8Array };
 
+/**
+ * A child a stored branch holds by hash, as the offset of that hash's 32 bytes in the branch's own
+ * bytes (no view is made until one is needed: a block's update reads thousands of branches and
+ * follows or changes one or two children of each, and copies the rest into the branch's new
+ * encoding as they are).
+ */
+export type HashAt = number;
+
 export type DecodedNode =
   | { readonly kind: 'leaf'; readonly key: Nibbles; readonly value: Uint8Array }
   | { readonly kind: 'ext'; readonly key: Nibbles; readonly child: NodeRef }
-  | { readonly kind: 'branch'; readonly children: (NodeRef | null)[] };
+  | { readonly kind: 'branch'; readonly src: Uint8Array; readonly children: (NodeRef | HashAt | null)[] };
+
+/** Child i of a decoded branch, as a reference (a view of the hash in the branch's bytes). */
+export function branchChild(node: { readonly src: Uint8Array; readonly children: readonly (NodeRef | HashAt | null)[] }, i: number): NodeRef | null {
+  const c = node.children[i];
+  if (c === undefined || c === null) return null;
+  return typeof c === 'number' ? node.src.subarray(c, c + 32) : c;
+}
 
 export const nibbleAt = (bytes: Uint8Array, i: number): number => {
   const byte = bytes[i >> 1] as number;
@@ -170,6 +185,13 @@ function writeChildItem(out: Uint8Array, at: number, c: EncodedChild): number {
   return at + c.inline.length;
 }
 
+/** A hash at `from` in `src`, written as a child item (a byte loop: no view of it is made). */
+function writeHashAt(out: Uint8Array, at: number, src: Uint8Array, from: number): number {
+  out[at] = 0xa0;
+  for (let k = 0; k < 32; k++) out[at + 1 + k] = src[from + k] as number;
+  return at + 33;
+}
+
 export function encodeLeafNode(key: Nibbles, value: Uint8Array, alloc: Alloc = fresh): Uint8Array {
   const payload = compactStringSize(key) + stringSize(value);
   const out = alloc(rlpHeaderLength(payload) + payload);
@@ -188,19 +210,25 @@ export function encodeExtensionNode(key: Nibbles, child: EncodedChild, alloc: Al
   return out;
 }
 
-/** A branch of 16 children (null for none) and an empty value. */
-export function encodeBranchNode(children: readonly (EncodedChild | null | undefined)[], alloc: Alloc = fresh): Uint8Array {
+/**
+ * A branch of 16 children (null for none) and an empty value. A child given as a HashAt is the hash
+ * at that offset in `src` (the stored branch it was decoded from).
+ */
+export function encodeBranchNode(children: readonly (EncodedChild | HashAt | null | undefined)[], alloc: Alloc = fresh, src?: Uint8Array): Uint8Array {
   let payload = 1; // the (empty) value
   for (let i = 0; i < 16; i++) {
     const c = children[i];
-    payload += c === null || c === undefined ? 1 : childItemSize(c);
+    payload += c === null || c === undefined ? 1 : typeof c === 'number' ? 33 : childItemSize(c);
   }
   const out = alloc(rlpHeaderLength(payload) + payload);
   let at = writeHeader(out, 0, payload, 0xc0);
   for (let i = 0; i < 16; i++) {
     const c = children[i];
     if (c === null || c === undefined) out[at++] = 0x80;
-    else at = writeChildItem(out, at, c);
+    else if (typeof c === 'number') {
+      if (src === undefined) throw new Error('trie node: a child by offset without the bytes it is in');
+      at = writeHashAt(out, at, src, c);
+    } else at = writeChildItem(out, at, c);
   }
   out[at] = 0x80;
   return out;
@@ -280,24 +308,29 @@ function readItems(b: Uint8Array): number {
   return count;
 }
 
-/** A child reference from item i: a hash (a view into `b`), an inline node, or none. */
-function childRef(b: Uint8Array, i: number): NodeRef | null {
+/** A child reference from item i: a hash (a view into `b`, or its offset there when `lazy`), an inline node, or none. */
+function childRef(b: Uint8Array, i: number, lazy: true): NodeRef | HashAt | null;
+function childRef(b: Uint8Array, i: number, lazy: false): NodeRef | null;
+function childRef(b: Uint8Array, i: number, lazy: boolean): NodeRef | HashAt | null {
   const start = itemStart[i] as number;
   const end = itemEnd[i] as number;
   if (itemIsList[i] === 1) return decodeMPTNode(b.subarray(start, end)).raw() as Uint8Array[];
   if (end === start) return null;
   if (end - start !== 32) throw malformed('a child reference is neither a hash nor an inline node');
-  return b.subarray(start, end);
+  return lazy ? start : b.subarray(start, end);
 }
 
-/** A stored node's bytes as a leaf, an extension or a branch; keys, values and hashes are views into `b`. */
+/**
+ * A stored node's bytes as a leaf, an extension or a branch; keys, values and hashes are views into
+ * `b`, except a branch's children held by hash, which are their offsets in `b` (see HashAt).
+ */
 export function decodeNode(b: Uint8Array): DecodedNode {
   const count = readItems(b);
   if (count === 17) {
     if (itemIsList[16] === 1 || itemEnd[16] !== itemStart[16]) throw malformed('a branch with a value (paths of unequal length?)');
-    const children = new Array<NodeRef | null>(16);
-    for (let i = 0; i < 16; i++) children[i] = childRef(b, i);
-    return { kind: 'branch', children };
+    const children = new Array<NodeRef | HashAt | null>(16);
+    for (let i = 0; i < 16; i++) children[i] = childRef(b, i, true);
+    return { kind: 'branch', src: b, children };
   }
   if (count !== 2 || itemIsList[0] === 1) throw malformed('neither a branch, an extension nor a leaf');
   const ks = itemStart[0] as number;
@@ -311,7 +344,7 @@ export function decodeNode(b: Uint8Array): DecodedNode {
     if (itemIsList[1] === 1) throw malformed('a leaf whose value is a list');
     return { kind: 'leaf', key, value: b.subarray(itemStart[1] as number, itemEnd[1] as number) };
   }
-  const child = childRef(b, 1);
+  const child = childRef(b, 1, false);
   if (child === null) throw malformed('an extension without a child');
   return { kind: 'ext', key, child };
 }
