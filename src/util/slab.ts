@@ -7,6 +7,9 @@
 // hashes and encodings, a sign doc, its digest). A Slab hands out views into a shared chunk
 // instead; a chunk is freed once no view into it is alive, so a Slab suits pieces that die, or
 // are dropped from a cache, in about the order they were cut (bench/PROFILE.md, twelfth round).
+// Not for pieces a cache may keep indefinitely: one such piece keeps its whole chunk alive (new
+// trie nodes, which the node cache drops only when they are replaced, made the app's memory grow
+// by about 7 MiB a minute in a soak; they get arrays of their own).
 //
 // The views share their chunk's ArrayBuffer: code reading one must use its byteOffset and
 // byteLength (every use of `.buffer` in this code base does), and it must never be transferred to
