@@ -138,11 +138,15 @@ export class Submitter {
         });
       } catch (e) {
         this.rpcErrors++;
+        const message = (e as Error).message;
         for (const rec of batch) {
           rec.checkCode = -1;
-          rec.checkLog = (e as Error).message;
+          rec.checkLog = message;
         }
         this.refused += batch.length;
+        // Counted with the refusals, so that the results say what the RPC answered.
+        const key = `rpc error: ${message.replace(/[0-9]+/g, 'N').slice(0, 120)}`;
+        this.refusals.set(key, (this.refusals.get(key) ?? 0) + batch.length);
       } finally {
         this.#inFlight -= batch.length;
         this.sent += batch.length;
