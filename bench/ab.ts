@@ -170,6 +170,8 @@ const summary = KEYS.map((key, k) => {
     pairRatioRange: [Math.min(...pairRatios), Math.max(...pairRatios)].map((x) => Math.round(x * 1000) / 1000),
   };
 });
+/** A figure for the table; n/a where a side's output lacks it (a key the base revision does not report). */
+const shown = (x: number): string => (Number.isFinite(x) ? String(x) : 'n/a');
 const lines = [
   TOGETHER
     ? `A/B: ${SCRIPT.join(' ')}; base ${label.base}, head ${label.head}; ${ROUNDS} rounds, the two sides at the same time`
@@ -177,7 +179,7 @@ const lines = [
   '',
   '| figure | base median | head median | head / base | per-pair range |',
   '| --- | ---: | ---: | ---: | ---: |',
-  ...summary.map((s) => `| ${s.key} | ${s.base.median} | ${s.head.median} | ${s.ratioOfMedians} | ${s.pairRatioRange.join(' - ')} |`),
+  ...summary.map((s) => `| ${s.key} | ${shown(s.base.median)} | ${shown(s.head.median)} | ${shown(s.ratioOfMedians)} | ${s.pairRatioRange.map(shown).join(' - ')} |`),
 ];
 process.stderr.write(lines.join('\n') + '\n');
 process.stdout.write(JSON.stringify({ bench: 'ab', script: SCRIPT, base: label.base, head: label.head, rounds: ROUNDS, together: TOGETHER, summary }, null, 2) + '\n');
