@@ -1,7 +1,8 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterEach, describe, expect, it } from 'vitest';
+import { ClassicLevel } from 'classic-level';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import { CommitStore } from './commit-store.js';
 import { prefixRange } from './range.js';
 import { EMPTY_TRIE_ROOT } from './trie.js';
@@ -298,5 +299,42 @@ describe('CommitStore', () => {
     expect(dec.decode(again.get(b(key(1))) ?? new Uint8Array())).toBe('three');
     expect(again.get(b(key(3)))).toBeUndefined();
     expect(dec.decode(again.get(b(key(4))) ?? new Uint8Array())).toBe('two 4');
+  });
+
+  it('stops when a batch fails to land: memory still answers, and the next block and iteration are refused', async () => {
+    const dir = newDir();
+    // No read caches: what memory answers for comes from the landing.
+    const store = await CommitStore.open(dir, { sync: false, readCacheSize: 0, nodeCacheSize: 0 });
+    open.push(store);
+    await commitBlock(store, 1n, { a: 'one' });
+    // The next batch's write fails, as a full disk would make it fail.
+    const probe = new ClassicLevel<Uint8Array, Uint8Array>(newDir(), { keyEncoding: 'view', valueEncoding: 'view' });
+    await probe.open();
+    const batch = probe.batch();
+    let proto = Object.getPrototypeOf(batch) as { write: () => Promise<void> };
+    while (!Object.hasOwn(proto, 'write')) proto = Object.getPrototypeOf(proto) as { write: () => Promise<void> };
+    await batch.close();
+    await probe.close();
+    const write = vi.spyOn(proto, 'write').mockRejectedValueOnce(new Error('disk full'));
+    try {
+      const block = store.branch();
+      block.set(b('a'), b('two'));
+      await store.stage(block.changes(), 2n);
+      await store.commit(); // handed over: answers before the write has failed
+      expect(write).toHaveBeenCalledTimes(1);
+      await expect(keysOf(store)).rejects.toThrow('state batch of height 2 was not written: disk full');
+      // Memory stays ahead of the disk, and reads keep agreeing with memory.
+      expect(store.lastHeight).toBe(2n);
+      expect(dec.decode(store.get(b('a')) ?? new Uint8Array())).toBe('two');
+      await expect(store.stage([[b('b'), b('three')]], 3n)).rejects.toThrow('was not written');
+      await expect(store.prove(b('a'))).rejects.toThrow('was not written');
+    } finally {
+      write.mockRestore();
+    }
+    await store.close();
+    // On disk: block 1, which CometBFT's handshake replays from.
+    const again = await openStore(dir);
+    expect(again.lastHeight).toBe(1n);
+    expect(dec.decode(again.get(b('a')) ?? new Uint8Array())).toBe('one');
   });
 });
