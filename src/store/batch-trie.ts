@@ -22,6 +22,7 @@
 // beyond the nodes it writes.
 import { ExtensionMPTNode, LeafMPTNode, decodeRawMPTNode } from '@ethereumjs/mpt';
 import {
+  branchChild,
   concatNibbles,
   decodeNode,
   dropNibbles,
@@ -32,7 +33,6 @@ import {
   nibbleOf,
   packNibbles,
   startsWith,
-  type Alloc,
   type EncodedChild,
   type HashAt,
   type Nibbles,
@@ -107,14 +107,6 @@ function workOfStored(bytes: Uint8Array): Work {
   return { kind: Kind.Branch, children: node.children, src: node.src };
 }
 
-/** Child n of a branch as a Child (a view of its hash if it is still held by offset). */
-function childOf(branch: Branch, n: number): Child | null {
-  const c = branch.children[n];
-  if (c === undefined || c === null) return null;
-  if (typeof c !== 'number') return c;
-  if (branch.src === undefined) throw new Error('trie batch: a child by offset in a branch without stored bytes');
-  return branch.src.subarray(c, c + 32);
-}
 
 /** An inline node (under 32 bytes, in practice never with 32-byte paths), through the library's classes. */
 function workOfInline(raw: Uint8Array[]): Work {
@@ -135,8 +127,6 @@ export function applyBatch(
   emptyRoot: Uint8Array,
   changes: readonly PathChange[],
   hash: (data: Uint8Array) => Uint8Array,
-  /** Where the new nodes' bytes come from (a Slab's, say); fresh arrays by default. */
-  alloc: Alloc = (n) => new Uint8Array(n),
 ): BatchResult {
   const ops = [...changes].sort((a, b) => comparePaths(a.path, b.path));
   for (let i = 0; i < ops.length; i++) {
@@ -214,7 +204,7 @@ export function applyBatch(
     }
     if (count === 0) return null;
     if (count > 1) return branch;
-    return prefixed(SINGLE_NIBBLE[only] as Nibbles, childOf(branch, only) as Child);
+    return prefixed(SINGLE_NIBBLE[only] as Nibbles, branchChild(branch, only) as Child);
   };
 
   /** A leaf at depth d meeting the changes ops[lo, hi), whose paths all lead to it. */
@@ -268,7 +258,7 @@ export function applyBatch(
       const n = nibbleAt((ops[start] as PathChange).path, d);
       let end = start + 1;
       while (end < hi && nibbleAt((ops[end] as PathChange).path, d) === n) end++;
-      children[n] = update(childOf(node, n), d + 1, start, end);
+      children[n] = update(branchChild(node, n), d + 1, start, end);
       start = end;
     }
     return normalise(node);
@@ -279,15 +269,15 @@ export function applyBatch(
     if (child instanceof Uint8Array) return child;
     if (Array.isArray(child)) return { inline: decodeRawMPTNode(child).serialize() };
     let serialised: Uint8Array;
-    if (child.kind === Kind.Leaf) serialised = encodeLeafNode(child.key, child.value, alloc);
-    else if (child.kind === Kind.Ext) serialised = encodeExtensionNode(child.key, encode(child.child, false), alloc);
+    if (child.kind === Kind.Leaf) serialised = encodeLeafNode(child.key, child.value);
+    else if (child.kind === Kind.Ext) serialised = encodeExtensionNode(child.key, encode(child.child, false));
     else {
       const items = new Array<EncodedChild | HashAt | null>(16);
       for (let i = 0; i < 16; i++) {
         const c = child.children[i];
         items[i] = c === null || c === undefined ? null : typeof c === 'number' ? c : encode(c, false);
       }
-      serialised = encodeBranchNode(items, alloc, child.src);
+      serialised = encodeBranchNode(items, child.src);
     }
     if (serialised.length >= 32 || isRoot) {
       const h = hash(serialised);

@@ -36,11 +36,16 @@ export type DecodedNode =
   | { readonly kind: 'ext'; readonly key: Nibbles; readonly child: NodeRef }
   | { readonly kind: 'branch'; readonly src: Uint8Array; readonly children: (NodeRef | HashAt | null)[] };
 
-/** Child i of a decoded branch, as a reference (a view of the hash in the branch's bytes). */
-export function branchChild(node: { readonly src: Uint8Array; readonly children: readonly (NodeRef | HashAt | null)[] }, i: number): NodeRef | null {
+/**
+ * Child i of a branch whose children held by hash are offsets into `src` (a decoded branch, or one
+ * being updated): the child itself, or a view of its hash in `src`.
+ */
+export function branchChild<C>(node: { readonly src?: Uint8Array | undefined; readonly children: readonly (C | HashAt | null | undefined)[] }, i: number): C | Uint8Array | null {
   const c = node.children[i];
   if (c === undefined || c === null) return null;
-  return typeof c === 'number' ? node.src.subarray(c, c + 32) : c;
+  if (typeof c !== 'number') return c;
+  if (node.src === undefined) throw new Error('trie node: a child by offset without the bytes it is in');
+  return node.src.subarray(c, c + 32);
 }
 
 export const nibbleAt = (bytes: Uint8Array, i: number): number => {
@@ -103,10 +108,6 @@ export function startsWith(bytes: Uint8Array, at: number, k: Nibbles): boolean {
 }
 
 // ---- writing ----
-
-/** Where an encoder gets its output's bytes (zeroed): a fresh array unless the caller has a Slab. */
-export type Alloc = (n: number) => Uint8Array;
-const fresh: Alloc = (n) => new Uint8Array(n);
 
 const rlpHeaderLength = (len: number): number => (len <= 55 ? 1 : len < 0x100 ? 2 : len < 0x10000 ? 3 : len < 0x1000000 ? 4 : 5);
 
@@ -192,18 +193,18 @@ function writeHashAt(out: Uint8Array, at: number, src: Uint8Array, from: number)
   return at + 33;
 }
 
-export function encodeLeafNode(key: Nibbles, value: Uint8Array, alloc: Alloc = fresh): Uint8Array {
+export function encodeLeafNode(key: Nibbles, value: Uint8Array): Uint8Array {
   const payload = compactStringSize(key) + stringSize(value);
-  const out = alloc(rlpHeaderLength(payload) + payload);
+  const out = new Uint8Array(rlpHeaderLength(payload) + payload);
   let at = writeHeader(out, 0, payload, 0xc0);
   at = writeCompact(out, at, key, true);
   writeString(out, at, value);
   return out;
 }
 
-export function encodeExtensionNode(key: Nibbles, child: EncodedChild, alloc: Alloc = fresh): Uint8Array {
+export function encodeExtensionNode(key: Nibbles, child: EncodedChild): Uint8Array {
   const payload = compactStringSize(key) + childItemSize(child);
-  const out = alloc(rlpHeaderLength(payload) + payload);
+  const out = new Uint8Array(rlpHeaderLength(payload) + payload);
   let at = writeHeader(out, 0, payload, 0xc0);
   at = writeCompact(out, at, key, false);
   writeChildItem(out, at, child);
@@ -214,13 +215,13 @@ export function encodeExtensionNode(key: Nibbles, child: EncodedChild, alloc: Al
  * A branch of 16 children (null for none) and an empty value. A child given as a HashAt is the hash
  * at that offset in `src` (the stored branch it was decoded from).
  */
-export function encodeBranchNode(children: readonly (EncodedChild | HashAt | null | undefined)[], alloc: Alloc = fresh, src?: Uint8Array): Uint8Array {
+export function encodeBranchNode(children: readonly (EncodedChild | HashAt | null | undefined)[], src?: Uint8Array): Uint8Array {
   let payload = 1; // the (empty) value
   for (let i = 0; i < 16; i++) {
     const c = children[i];
     payload += c === null || c === undefined ? 1 : typeof c === 'number' ? 33 : childItemSize(c);
   }
-  const out = alloc(rlpHeaderLength(payload) + payload);
+  const out = new Uint8Array(rlpHeaderLength(payload) + payload);
   let at = writeHeader(out, 0, payload, 0xc0);
   for (let i = 0; i < 16; i++) {
     const c = children[i];
