@@ -15,6 +15,7 @@ import { ValidatorUpdate, type Event, type ExecTxResult, type ResponseFinalizeBl
 import { ConsensusParams } from 'cosmjs-types/tendermint/types/params';
 import { indexes, type IndexEvents } from '../events/index-events.js';
 import { int64Size, ProtoWriter, utf8Size, varintSize } from '../util/proto-write.js';
+import { Slab } from '../util/slab.js';
 import { PackedTxResult, packedBytes } from './packed-tx-result.js';
 /** Response.finalize_block is field 21, length-delimited: key 21 << 3 | 2 = 170, two varint bytes. */
 const RESPONSE_FINALIZE_BLOCK_KEY = [0xaa, 0x01] as const;
@@ -158,21 +159,11 @@ function writeTxResult(r: ExecTxResult, w: Writer): void {
   writeTxResultBody(r, w);
 }
 
-// Packed results are cut from chunks of this size, one after another (a block's results share a
-// few chunks instead of each taking a buffer, or a slice of Node's 8 KiB pool, of its own).
+// Packed results are cut from chunks of 256 KiB, one after another (a block's results share a few
+// chunks instead of each taking a buffer, or a slice of Node's 8 KiB pool, of its own); a result
+// larger than a chunk gets an array of its own.
 const PACK_CHUNK = 256 * 1024;
-let packChunk = new Uint8Array(0);
-let packUsed = 0;
-
-function packBytes(n: number): Uint8Array {
-  if (packUsed + n > packChunk.length) {
-    packChunk = new Uint8Array(Math.max(PACK_CHUNK, n));
-    packUsed = 0;
-  }
-  const out = packChunk.subarray(packUsed, packUsed + n);
-  packUsed += n;
-  return out;
-}
+const packed = new Slab(PACK_CHUNK, PACK_CHUNK);
 
 /**
  * `r` encoded now, as an ExecTxResult whose bytes the response copies (see packed-tx-result.ts),
@@ -181,7 +172,7 @@ function packBytes(n: number): Uint8Array {
 export function packTxResult(r: ExecTxResult, only?: IndexEvents): PackedTxResult {
   const sizes: Sizes = { lens: [], encoded: [], only };
   const n = txResultBodySize(r, sizes);
-  const w = new Writer(packBytes(n), sizes);
+  const w = new Writer(packed.alloc(n), sizes);
   writeTxResultBody(r, w);
   return new PackedTxResult(w.done(), r.code, r.codespace, r.log, r.gasWanted, r.gasUsed);
 }

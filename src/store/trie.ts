@@ -6,7 +6,7 @@
 //   encodes an all-default message as zero bytes, so every value carries a one-byte version tag to
 //   keep empty values provable. verifyStateProof strips it; clients using their own MPT verifier
 //   must do the same.
-import { sha256, sha256Latin1 } from '../util/sha256.js';
+import { sha256 } from '../util/sha256.js';
 import {
   BranchMPTNode,
   LeafMPTNode,
@@ -23,7 +23,7 @@ import { StagedCheckpointDB } from './trie-db.js';
 import type { CheckpointDB } from '@ethereumjs/mpt';
 import type { BatchDBOp, DB } from '@ethereumjs/util';
 
-export { sha256, sha256Latin1 };
+export { sha256 };
 
 /** Root of the empty trie: sha256(RLP("")) = sha256(0x80). */
 export const EMPTY_TRIE_ROOT: Uint8Array = Uint8Array.from(sha256(Uint8Array.of(0x80)));
