@@ -101,14 +101,8 @@ function figuresOf(stdout: string): number[] {
   return KEYS.map((k) => pick(out, k));
 }
 
-function runOnce(dir: string): number[] {
-  const r = spawnSync(process.execPath, [...APP_NODE_FLAGS, '--import', 'tsx', ...SCRIPT], { cwd: dir, encoding: 'utf8', maxBuffer: 256 * 2 ** 20 });
-  if (r.status !== 0) throw new Error(`${SCRIPT.join(' ')} failed in ${dir}:\n${r.stderr.slice(-2000)}`);
-  return figuresOf(r.stdout);
-}
-
-/** runOnce, without waiting: for the two sides of a --together round. */
-function runAsync(dir: string): Promise<number[]> {
+/** One run of the script in `dir`: its figures for KEYS. */
+function run(dir: string): Promise<number[]> {
   return new Promise((resolve, reject) => {
     const child = spawn(process.execPath, [...APP_NODE_FLAGS, '--import', 'tsx', ...SCRIPT], { cwd: dir, stdio: ['ignore', 'pipe', 'pipe'] });
     let stdout = '';
@@ -133,11 +127,11 @@ try {
   const sides = { base: base.dir, head: head?.dir ?? ROOT } as const;
   if (args.build === true) for (const dir of new Set(Object.values(sides))) build(dir);
   // The first run after a pause is slower than the rest: one run is made first and discarded.
-  runOnce(sides.head);
+  await run(sides.head);
   for (let round = 0; round < ROUNDS; round++) {
     if (TOGETHER) {
       // Both settle before anything is thrown: the worktrees are removed only once neither runs.
-      const [bs, hs] = await Promise.allSettled([runAsync(sides.base), runAsync(sides.head)]);
+      const [bs, hs] = await Promise.allSettled([run(sides.base), run(sides.head)]);
       if (bs?.status !== 'fulfilled') throw bs?.reason;
       if (hs?.status !== 'fulfilled') throw hs?.reason;
       const [b, h] = [bs.value, hs.value];
@@ -147,7 +141,7 @@ try {
       continue;
     }
     for (const side of ['base', 'head', 'head', 'base'] as const) {
-      const figures = runOnce(sides[side]);
+      const figures = await run(sides[side]);
       runs[side].push(figures);
       process.stderr.write(`[ab] round ${round + 1}/${ROUNDS} ${side}: ${figures.join(' ')}\n`);
     }
