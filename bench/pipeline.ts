@@ -114,6 +114,14 @@ const cpuMs = (from: NodeJS.CpuUsage): number => {
 /** CPU seconds of this process's main thread so far (Linux; NaN elsewhere). */
 const mainThreadSeconds = (): number => cpuSeconds(process.pid, process.pid) ?? Number.NaN;
 
+type Phase = 'checkTx' | 'finalizeBlock' | 'commit' | 'recheck' | 'replay';
+/** Where the CPU counters stood when a phase began. */
+interface CpuMark {
+  readonly all: NodeJS.CpuUsage;
+  readonly main: number;
+}
+const cpuMark = (): CpuMark => ({ all: process.cpuUsage(), main: mainThreadSeconds() });
+
 async function main(): Promise<void> {
   const keys = Array.from({ length: ACCOUNTS }, (_, i) => keyOf(i));
   const a = await freshApp(keys);
@@ -137,14 +145,23 @@ async function main(): Promise<void> {
   const commitMs: number[] = [];
   const replayRates: number[] = [];
   const recheckRates: number[] = [];
-  let recheckCpu = 0;
   let recheckMs = 0;
-  let checkCpu = 0;
-  let finalizeCpu = 0;
-  let commitCpu = 0;
-  let replayCpu = 0;
-  /** Main-thread CPU seconds per phase (the thread that executes; workers and the collector's helpers not counted). */
-  const mainThread = { checkTx: 0, finalizeBlock: 0, commit: 0, recheck: 0, replay: 0 };
+  /**
+   * CPU per phase: of all threads in ms (user + system), and of the main thread alone in seconds
+   * (the thread that executes; workers and the collector's helpers not counted).
+   */
+  const cpu: Record<Phase, { all: number; main: number }> = {
+    checkTx: { all: 0, main: 0 },
+    finalizeBlock: { all: 0, main: 0 },
+    commit: { all: 0, main: 0 },
+    recheck: { all: 0, main: 0 },
+    replay: { all: 0, main: 0 },
+  };
+  /** Adds the CPU used since `from` to `phase`. */
+  const charge = (phase: Phase, from: CpuMark): void => {
+    cpu[phase].all += cpuMs(from.all);
+    cpu[phase].main += mainThreadSeconds() - from.main;
+  };
   let pipelineMs = 0;
   let failed = 0;
   let mismatch = 0;
@@ -152,8 +169,7 @@ async function main(): Promise<void> {
   /** Node A, as a validator whose mempool sees the txs: CheckTx each (wall ms). */
   const checkAll = async (block: readonly Uint8Array[]): Promise<number> => {
     const t = performance.now();
-    const c = process.cpuUsage();
-    const m = mainThreadSeconds();
+    const c = cpuMark();
     // As the ABCI connection does with a burst of queued CheckTx requests (the same window rule).
     let aheadEnd = 0;
     for (const [i, tx] of block.entries()) {
@@ -165,8 +181,7 @@ async function main(): Promise<void> {
       const r = await app.checkTx(RequestCheckTx.fromPartial({ tx }));
       if (r.code !== 0) failed++;
     }
-    checkCpu += cpuMs(c);
-    mainThread.checkTx += mainThreadSeconds() - m;
+    charge('checkTx', c);
     const ms = performance.now() - t;
     checkRates.push(block.length / (ms / 1000));
     return ms;
@@ -179,20 +194,16 @@ async function main(): Promise<void> {
     // The next block's txs arrive while this one is pending.
     const nextCheckMs = next.length > 0 ? await checkAll(next) : 0;
     t0 = performance.now();
-    let c0 = process.cpuUsage();
-    let m0 = mainThreadSeconds();
+    let c0 = cpuMark();
     const res = await app.finalizeBlock(RequestFinalizeBlock.fromPartial({ height, txs: block, time }));
-    finalizeCpu += cpuMs(c0);
-    mainThread.finalizeBlock += mainThreadSeconds() - m0;
+    charge('finalizeBlock', c0);
     failed += res.txResults.filter((r) => r.code !== 0).length;
     const finalizeMs = performance.now() - t0;
     finalizeRates.push(block.length / (finalizeMs / 1000));
     t0 = performance.now();
-    c0 = process.cpuUsage();
-    m0 = mainThreadSeconds();
+    c0 = cpuMark();
     await app.commit();
-    commitCpu += cpuMs(c0);
-    mainThread.commit += mainThreadSeconds() - m0;
+    charge('commit', c0);
     const cMs = performance.now() - t0;
     commitMs.push(cMs);
     pipelineMs += checkMs + finalizeMs + cMs;
@@ -200,14 +211,12 @@ async function main(): Promise<void> {
     // After Commit, CometBFT rechecks what is left in the mempool: the next block's txs.
     if (next.length > 0) {
       t0 = performance.now();
-      c0 = process.cpuUsage();
-      m0 = mainThreadSeconds();
+      c0 = cpuMark();
       for (const tx of next) {
         const r = await app.checkTx(RequestCheckTx.fromPartial({ tx, type: CheckTxType.RECHECK }));
         if (r.code !== 0) failed++;
       }
-      recheckCpu += cpuMs(c0);
-      mainThread.recheck += mainThreadSeconds() - m0;
+      charge('recheck', c0);
       const ms = performance.now() - t0;
       recheckMs += ms;
       recheckRates.push(next.length / (ms / 1000));
@@ -215,12 +224,10 @@ async function main(): Promise<void> {
 
     // Node B, replaying the same block unseen (no CheckTx: decode, verify, execute, commit).
     t0 = performance.now();
-    c0 = process.cpuUsage();
-    m0 = mainThreadSeconds();
+    c0 = cpuMark();
     const replay = await b.app.finalizeBlock(RequestFinalizeBlock.fromPartial({ height, txs: block, time }));
     await b.app.commit();
-    replayCpu += cpuMs(c0);
-    mainThread.replay += mainThreadSeconds() - m0;
+    charge('replay', c0);
     replayRates.push(block.length / ((performance.now() - t0) / 1000));
     if (Buffer.compare(Buffer.from(replay.appHash), Buffer.from(res.appHash)) !== 0) mismatch++;
     height++;
@@ -251,20 +258,20 @@ async function main(): Promise<void> {
     replayTxPerSec: Math.round(median(replayRates)),
     perCpuSecond: {
       note: 'txs per CPU-second (user + system, all threads): less sensitive to a busy machine than wall time',
-      checkTx: perCpuSec(checkCpu),
-      finalizeBlock: perCpuSec(finalizeCpu),
-      commit: perCpuSec(commitCpu),
-      pipeline: perCpuSec(checkCpu + finalizeCpu + commitCpu),
-      recheck: Math.round((TXS - BLOCK) / (recheckCpu / 1000)),
-      replay: perCpuSec(replayCpu),
+      checkTx: perCpuSec(cpu.checkTx.all),
+      finalizeBlock: perCpuSec(cpu.finalizeBlock.all),
+      commit: perCpuSec(cpu.commit.all),
+      pipeline: perCpuSec(cpu.checkTx.all + cpu.finalizeBlock.all + cpu.commit.all),
+      recheck: Math.round((TXS - BLOCK) / (cpu.recheck.all / 1000)),
+      replay: perCpuSec(cpu.replay.all),
     },
     mainThreadUsPerTx: {
       note: 'CPU of the main thread alone per tx, from /proc at 10 ms resolution: what bench/ab.ts --together compares best (the signature workers and the collector\'s helpers share the cores unevenly)',
-      checkTx: perTxUs(mainThread.checkTx, TXS),
-      finalizeBlock: perTxUs(mainThread.finalizeBlock, TXS),
-      commit: perTxUs(mainThread.commit, TXS),
-      recheck: perTxUs(mainThread.recheck, TXS - BLOCK),
-      replay: perTxUs(mainThread.replay, TXS),
+      checkTx: perTxUs(cpu.checkTx.main, TXS),
+      finalizeBlock: perTxUs(cpu.finalizeBlock.main, TXS),
+      commit: perTxUs(cpu.commit.main, TXS),
+      recheck: perTxUs(cpu.recheck.main, TXS - BLOCK),
+      replay: perTxUs(cpu.replay.main, TXS),
     },
     rssGrowthMiB: Math.round((process.memoryUsage().rss - rss0) / 2 ** 20),
   };
